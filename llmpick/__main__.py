@@ -1,0 +1,5 @@
+"""`python -m llmpick`."""
+
+from llmpick.cli import main
+
+main()

@@ -1,0 +1,236 @@
+"""The command line: options in, core calls, renderers out, exit codes. The only typer importer."""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from llmpick.errors import ExitCode, LlmpickError
+from llmpick.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Pick, size and license-check open-weight LLMs for self-hosting.",
+)
+catalog_app = typer.Typer(no_args_is_help=True, help="Check catalog files.")
+app.add_typer(catalog_app, name="catalog")
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+CatalogOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--catalog",
+        "-c",
+        help="Extra catalog file or folder (repeatable); also LLMPICK_CATALOG. "
+        "Adds models or overrides built-in ones by id.",
+        show_default=False,
+    ),
+]
+
+
+def _consoles() -> tuple["Console", "Console"]:
+    from rich.console import Console
+
+    return Console(), Console(stderr=True)
+
+
+def emit(output: "Table | str") -> None:
+    """Tables through rich to stdout; text (JSON, Markdown, CSV) verbatim."""
+    if isinstance(output, str):
+        typer.echo(output, nl=not output.endswith("\n"))
+    else:
+        _consoles()[0].print(output)
+
+
+def say(message: str) -> None:
+    """Talk for humans goes to stderr, so stdout stays data."""
+    _consoles()[1].print(message, markup=False, highlight=False)
+
+
+def fail(err: LlmpickError) -> NoReturn:
+    say(f"error: {err.message}")
+    if err.hint:
+        say(f"hint: {err.hint}")
+    raise typer.Exit(int(err.exit_code))
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Turn an LlmpickError into `error:` / `hint:` on stderr and its exit code."""
+    try:
+        yield
+    except LlmpickError as err:
+        fail(err)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"llmpick {version('llmpick')}")
+        except PackageNotFoundError:
+            typer.echo("llmpick (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Pick, size and license-check open-weight LLMs for self-hosting."""
+
+
+@app.command("list")
+def list_(
+    family: Annotated[
+        list[str] | None, typer.Option(help="Model family, e.g. llama, qwen (repeatable).")
+    ] = None,
+    license: Annotated[
+        list[str] | None,
+        typer.Option(help="any, commercial, permissive, or licence ids (repeatable)."),
+    ] = None,
+    lang: Annotated[
+        list[str] | None,
+        typer.Option(help="Officially supported language: ISO 639-1 code or English name."),
+    ] = None,
+    min_params: Annotated[
+        float | None, typer.Option(help="Minimum total parameters, billions.", min=0)
+    ] = None,
+    max_params: Annotated[
+        float | None, typer.Option(help="Maximum total parameters, billions.", min=0)
+    ] = None,
+    capability: Annotated[
+        list[str] | None,
+        typer.Option(help="tool-calling, reasoning, thinking-toggle, fim, code (repeatable)."),
+    ] = None,
+    modality: Annotated[
+        list[str] | None, typer.Option(help="Input modality: text, image, audio, video.")
+    ] = None,
+    catalog: CatalogOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List catalog models, filtered."""
+    from llmpick import options
+    from llmpick.catalog import load_catalog
+    from llmpick.describe import model_document, model_rows
+    from llmpick.listing import select_models
+    from llmpick.render import csv, json, markdown, table
+
+    with reported_errors():
+        cat = load_catalog(catalog)
+        flt = options.model_filter(
+            cat, family, license, lang, min_params, max_params, capability, modality
+        )
+        models = select_models(cat, flt)
+        rows = model_rows(cat, models)
+    caption = f"{len(rows)} of {len(cat.models)} models" + "".join(
+        f"; {part}" for part in flt.describe()
+    )
+    match fmt:
+        case OutputFormat.TABLE:
+            emit(table.model_list(rows, caption))
+        case OutputFormat.JSON:
+            emit(json.dumps({"models": [model_document(m, cat) for m in models]}))
+        case OutputFormat.MARKDOWN:
+            emit(markdown.model_list(rows, caption))
+        case OutputFormat.CSV:
+            emit(csv.model_list(rows))
+
+
+@app.command()
+def show(
+    model: Annotated[str, typer.Argument(help="Model id, alias, Ollama tag or unique fragment.")],
+    catalog: CatalogOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Show every fact about a model, each with its source."""
+    from llmpick.catalog import load_catalog
+    from llmpick.describe import model_document, model_facts
+    from llmpick.render import csv, json, markdown, table
+
+    with reported_errors():
+        cat = load_catalog(catalog)
+        card = cat.find_model(model)
+        facts = model_facts(card, cat)
+    match fmt:
+        case OutputFormat.TABLE:
+            emit(table.facts(facts, card.name))
+        case OutputFormat.JSON:
+            emit(json.dumps(model_document(card, cat)))
+        case OutputFormat.MARKDOWN:
+            emit(markdown.facts(facts, card.name))
+        case OutputFormat.CSV:
+            emit(csv.facts(facts))
+
+
+@app.command("license")
+def license_(
+    license_id: Annotated[str, typer.Argument(metavar="ID", help="Licence id, e.g. Apache-2.0.")],
+    catalog: CatalogOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Show a licence's terms and conditions."""
+    from llmpick.catalog import load_catalog
+    from llmpick.describe import license_document, license_facts
+    from llmpick.render import csv, json, markdown, table
+
+    with reported_errors():
+        lic = load_catalog(catalog).license(license_id)
+    facts = license_facts(lic)
+    match fmt:
+        case OutputFormat.TABLE:
+            emit(table.facts(facts, lic.name))
+        case OutputFormat.JSON:
+            emit(json.dumps(license_document(lic)))
+        case OutputFormat.MARKDOWN:
+            emit(markdown.facts(facts, lic.name))
+        case OutputFormat.CSV:
+            emit(csv.facts(facts))
+
+
+@catalog_app.command("validate")
+def catalog_validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Catalog files to check on top of the built-in catalog."),
+    ] = None,
+    builtin: Annotated[
+        bool, typer.Option("--builtin/--no-builtin", help="Include the built-in catalog.")
+    ] = True,
+) -> None:
+    """Check catalog files: schema, references, uniqueness, sources, architecture sums."""
+    from llmpick.validate import validate
+
+    with reported_errors():
+        report = validate(paths or [], builtin=builtin)
+    for line in report.problems:
+        say(line)
+    say(report.summary)
+    if report.problems:
+        raise typer.Exit(int(ExitCode.INPUT_ERROR))
+
+
+def main() -> None:
+    """Console entry point: a crash prints its traceback and exits INTERNAL, never 1."""
+    try:
+        app(prog_name="llmpick")
+    except SystemExit:
+        raise
+    except Exception:  # a bug: show it, and never let CI read it as a policy verdict
+        import traceback
+
+        traceback.print_exc()
+        sys.exit(int(ExitCode.INTERNAL))

@@ -1,0 +1,44 @@
+"""Exit codes and the error hierarchy: every error a user can cause is an LlmpickError."""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0  # success; `check`: every reference passes the policy
+    POLICY_FAILED = 1  # `check` found a violation; `plan --check` does not fit
+    USAGE = 2  # bad option or value (Typer's own code for usage errors)
+    INPUT_ERROR = 3  # catalog/policy missing, unreadable, invalid YAML/schema; unknown id
+    INTERNAL = 4  # a bug: the traceback is printed, never mistaken for a verdict
+
+
+class LlmpickError(Exception):
+    """An error the user can fix; `hint` says how."""
+
+    exit_code = ExitCode.INPUT_ERROR
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class CatalogError(LlmpickError):
+    """A catalog file is missing, unreadable, not YAML, or breaks the schema."""
+
+
+class UnknownModelError(LlmpickError):
+    """No catalog model matches the name given."""
+
+
+class UnknownLicenseError(LlmpickError):
+    """No licence in the catalog has this id."""
+
+
+class UsageError(LlmpickError):
+    """A bad option value that only the core can detect (e.g. an unknown GPU name)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class PolicyError(LlmpickError):
+    """A licence policy file is missing, unreadable or invalid."""

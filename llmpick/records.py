@@ -1,0 +1,362 @@
+"""Frozen pydantic records: the catalog's schema and the results computed from it."""
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+URL_RE = re.compile(r"^https://\S+$")
+ISO_639_1 = re.compile(r"^[a-z]{2}$")
+
+
+class Record(BaseModel):
+    """Base of every record: unknown keys are errors and values never change."""
+
+    # defer_build: the validation schema is built on first use, not at import (cold start).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+Url = Annotated[str, Field(pattern=r"^https://\S+$", description="An https URL.")]
+SourceRef = Annotated[
+    str,
+    Field(min_length=1, description="An https URL, or a key of the model's `sources` mapping."),
+]
+
+
+class CommercialUse(StrEnum):
+    YES = "yes"
+    CONDITIONAL = "conditional"
+    NO = "no"
+
+
+class Modality(StrEnum):
+    TEXT = "text"
+    IMAGE = "image"
+    AUDIO = "audio"
+    VIDEO = "video"
+
+
+class Capability(StrEnum):
+    TOOL_CALLING = "tool-calling"
+    REASONING = "reasoning"  # emits a chain of thought before answering
+    THINKING_TOGGLE = "thinking-toggle"  # reasoning can be switched on and off
+    FIM = "fim"  # fill-in-the-middle code completion
+    CODE = "code"  # a code-specialised model
+
+
+class Dtype(StrEnum):
+    """Data type of a checkpoint as released."""
+
+    BF16 = "bf16"
+    FP16 = "fp16"
+    FP8 = "fp8"
+    MXFP4 = "mxfp4"
+    INT4 = "int4"
+
+
+class Mla(Record):
+    """Multi-head latent attention (DeepSeek-V2/V3, Kimi K2): the KV cache holds a latent."""
+
+    kv_lora_rank: int = Field(gt=0, description="Latent width cached per token and layer.")
+    qk_rope_head_dim: int = Field(gt=0, description="Decoupled RoPE key width, cached too.")
+    qk_nope_head_dim: int = Field(gt=0)
+    v_head_dim: int = Field(gt=0)
+    q_lora_rank: int | None = Field(None, gt=0, description="None: queries are not compressed.")
+
+
+class LinearAttention(Record):
+    """Layers whose state does not grow with context (DeltaNet, Mamba2, lightning attention)."""
+
+    kind: Literal["gated-deltanet", "mamba2", "lightning", "kda"]
+    layers: int = Field(gt=0, description="How many of the model's layers are of this kind.")
+    heads: int = Field(gt=0, description="Value heads (Mamba2: heads).")
+    key_heads: int = Field(gt=0, description="Key heads (Mamba2: groups).")
+    key_head_dim: int = Field(gt=0, description="Key width per head (Mamba2: d_state).")
+    value_head_dim: int = Field(gt=0, description="Value width per head (Mamba2: head_dim).")
+    conv_kernel: int = Field(0, ge=0, description="Short causal convolution width, 0 if none.")
+
+
+class Moe(Record):
+    """Mixture of experts: every expert is resident in memory, a few run per token."""
+
+    experts: int = Field(gt=1, description="Routed experts per MoE layer.")
+    experts_per_token: int = Field(gt=0)
+    expert_intermediate_size: int = Field(gt=0)
+    shared_experts: int = Field(0, ge=0)
+    shared_expert_intermediate_size: int | None = Field(
+        None, gt=0, description="Width of the shared expert block; default experts x expert size."
+    )
+    dense_layers: int = Field(0, ge=0, description="Layers with a dense MLP instead of experts.")
+
+    @model_validator(mode="after")
+    def _per_token_le_experts(self) -> Self:
+        if self.experts_per_token > self.experts:
+            raise ValueError("experts_per_token must not exceed experts")
+        return self
+
+
+class Architecture(Record):
+    """What the memory and speed maths need, read from the checkpoint's config.json."""
+
+    layers: int = Field(gt=0)
+    hidden_size: int = Field(gt=0)
+    attention_heads: int = Field(gt=0)
+    kv_heads: int = Field(gt=0, description="Key/value heads of the full-attention layers.")
+    head_dim: int = Field(gt=0)
+    intermediate_size: int = Field(gt=0, description="Dense MLP width (dense layers).")
+    vocab_size: int = Field(gt=0)
+    tied_embeddings: bool
+    attention: Literal["full", "mla"] = "full"
+    sliding_window: int | None = Field(None, gt=0, description="Window of sliding-window layers.")
+    sliding_window_layers: int | None = Field(
+        None, ge=0, description="Layers using the window; all attention layers if omitted."
+    )
+    mla: Mla | None = None
+    linear_attention: LinearAttention | None = None
+    moe: Moe | None = None
+    encoder_params_b: float = Field(
+        0.0, ge=0, description="Vision/audio encoder parameters included in params_total_b."
+    )
+    source: SourceRef
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if (self.attention == "mla") != (self.mla is not None):
+            raise ValueError("attention: mla needs an `mla` block, and an `mla` block needs it")
+        if self.attention == "full" and self.attention_heads % self.kv_heads:
+            raise ValueError(
+                f"attention_heads ({self.attention_heads}) must be a multiple of "
+                f"kv_heads ({self.kv_heads})"
+            )
+        if self.sliding_window_layers is not None and self.sliding_window is None:
+            raise ValueError("sliding_window_layers needs sliding_window")
+        linear = self.linear_attention.layers if self.linear_attention else 0
+        if linear >= self.layers:
+            raise ValueError("linear_attention.layers must leave at least one attention layer")
+        if (self.sliding_window_layers or 0) > self.layers - linear:
+            raise ValueError("sliding_window_layers exceeds the number of attention layers")
+        if self.moe and self.moe.dense_layers >= self.layers:
+            raise ValueError("moe.dense_layers must leave at least one MoE layer")
+        return self
+
+    @property
+    def attention_layers(self) -> int:
+        """Layers with a growing KV cache (full or sliding), i.e. not linear-attention layers."""
+        return self.layers - (self.linear_attention.layers if self.linear_attention else 0)
+
+    @property
+    def windowed_layers(self) -> int:
+        """Attention layers whose cache is capped at the sliding window."""
+        if self.sliding_window is None:
+            return 0
+        if self.sliding_window_layers is None:
+            return self.attention_layers
+        return self.sliding_window_layers
+
+
+class Benchmark(Record):
+    """One published score. Scores compare only when `name` and `variant` both match."""
+
+    name: str = Field(min_length=1, description="Canonical benchmark name, e.g. 'MMLU-Pro'.")
+    variant: str = Field(
+        min_length=1,
+        description="Everything that changes the number's meaning: shots, CoT, base/instruct, "
+        "thinking mode, version or date window, metric. E.g. '5-shot, base'.",
+    )
+    value: float
+    unit: Literal["%", "elo", "score"] = "%"
+    source: SourceRef
+    note: str | None = None
+
+
+class ModelCard(Record):
+    """One official open-weight model release."""
+
+    id: str = Field(pattern=r"^[\w.-]+/[\w.-]+$", description="Hugging Face repo id.")
+    name: str = Field(min_length=1)
+    family: str = Field(pattern=r"^[a-z0-9-]+$", description="Lineage, e.g. 'llama', 'qwen'.")
+    vendor: str = Field(min_length=1)
+    released: date
+    tuning: Literal["base", "instruct"] = "instruct"
+    base_model: str | None = Field(None, description="Repo id this model was derived from.")
+    aliases: tuple[str, ...] = Field((), description="Short names and Ollama tags.")
+    ollama_tag: str | None = Field(None, description="Official Ollama library tag, if any.")
+    quantized: dict[str, str] = Field(
+        {}, description="Official quantized checkpoints: format -> Hugging Face repo id."
+    )
+    params_total_b: float = Field(gt=0, description="All parameters, billions (MoE: all experts).")
+    params_active_b: float | None = Field(None, gt=0, description="MoE: parameters per token.")
+    params_source: SourceRef
+    native_dtype: Dtype = Dtype.BF16
+    native_dtype_scope: Literal["all", "linear", "experts"] = Field(
+        "all",
+        description="Which weights are stored in native_dtype; the rest are bf16. "
+        "'linear': all linear layers but embeddings/head; 'experts': MoE experts only.",
+    )
+    context_tokens: int = Field(gt=0, description="Most the vendor supports, tokens.")
+    context_native_tokens: int | None = Field(
+        None, gt=0, description="Context without RoPE scaling, where it differs."
+    )
+    rope_scaling: str | None = Field(None, description="Vendor-recommended RoPE scaling, if any.")
+    context_source: SourceRef
+    architecture: Architecture
+    languages: tuple[str, ...] = Field(min_length=1, description="ISO 639-1 codes the card lists.")
+    languages_source: SourceRef = "card"
+    modalities: tuple[Modality, ...] = (Modality.TEXT,)
+    capabilities: tuple[Capability, ...] = ()
+    capabilities_source: SourceRef = "card"
+    license: str = Field(min_length=1, description="Key into the licence table.")
+    upstream_licenses: tuple[str, ...] = Field(
+        (), description="Licences inherited from the model this one derives from."
+    )
+    license_source: SourceRef
+    benchmarks: tuple[Benchmark, ...] = ()
+    sources: dict[str, Url] = Field(description="Primary documents by key: card, config, ...")
+    notes: str | None = None
+
+    @field_validator("languages")
+    @classmethod
+    def _iso_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [code for code in value if not ISO_639_1.match(code)]
+        if bad:
+            raise ValueError(
+                f"not ISO 639-1 codes: {', '.join(map(repr, bad))} "
+                "(two lower-case letters; quote 'no' for Norwegian, YAML reads it as false)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if "card" not in self.sources:
+            raise ValueError("sources must include `card`, the model card")
+        for field, ref in self.source_refs():
+            if not URL_RE.match(ref) and ref not in self.sources:
+                raise ValueError(f"{field}: {ref!r} is neither an https URL nor a key of sources")
+        moe = self.architecture.moe is not None
+        if moe and self.params_active_b is None:
+            raise ValueError("an MoE model needs params_active_b")
+        if not moe and self.params_active_b is not None:
+            raise ValueError("params_active_b is for MoE models only (architecture.moe)")
+        if self.params_active_b is not None and self.params_active_b > self.params_total_b:
+            raise ValueError(
+                f"params_active_b ({self.params_active_b}) exceeds "
+                f"params_total_b ({self.params_total_b})"
+            )
+        native = self.context_native_tokens
+        if native is not None and native > self.context_tokens:
+            raise ValueError("context_native_tokens exceeds context_tokens")
+        if self.native_dtype_scope == "experts" and not moe:
+            raise ValueError("native_dtype_scope: experts needs an MoE architecture")
+        return self
+
+    def source_refs(self) -> list[tuple[str, str]]:
+        """Every (field, source reference) pair of this record."""
+        refs = [
+            ("params_source", self.params_source),
+            ("context_source", self.context_source),
+            ("languages_source", self.languages_source),
+            ("capabilities_source", self.capabilities_source),
+            ("license_source", self.license_source),
+            ("architecture.source", self.architecture.source),
+        ]
+        refs += [(f"benchmarks.{i}.source", b.source) for i, b in enumerate(self.benchmarks)]
+        return refs
+
+    def resolve(self, ref: str) -> str:
+        """The URL a source reference stands for."""
+        return self.sources.get(ref, ref)
+
+    @property
+    def is_moe(self) -> bool:
+        return self.architecture.moe is not None
+
+    @property
+    def active_params_b(self) -> float:
+        """Parameters used per token: the active count for MoE, the total otherwise."""
+        return self.params_active_b if self.params_active_b is not None else self.params_total_b
+
+
+class RegionalRestriction(Record):
+    regions: tuple[str, ...] = Field(
+        min_length=1, description="'eu' or ISO 3166-1 alpha-2 codes, lower case."
+    )
+    applies_to: Literal["all", "multimodal"] = Field(
+        "all", description="'multimodal': only models that take images/audio/video."
+    )
+    text: str = Field(min_length=1, description="What the licence says, quoted or summarised.")
+
+
+class LicenseConditions(Record):
+    mau_cap: int | None = Field(
+        None, gt=0, description="Monthly active users above which a separate licence is needed."
+    )
+    attribution: str | None = Field(None, description="Attribution or notice duty.")
+    naming: str | None = Field(None, description="Naming duty for derivatives.")
+    acceptable_use_policy: Url | None = None
+    regional_restrictions: tuple[RegionalRestriction, ...] = ()
+    share_alike: bool = Field(False, description="Derivatives must use the same licence.")
+    other: tuple[str, ...] = Field((), description="Other material restrictions, one per line.")
+
+
+class License(Record):
+    id: str = Field(
+        pattern=r"^(LicenseRef-[A-Za-z0-9.-]+|[A-Za-z0-9.+-]+)$",
+        description="SPDX id where one exists, else LicenseRef-<Name>.",
+    )
+    name: str = Field(min_length=1)
+    url: Url
+    commercial_use: CommercialUse
+    osi_approved: bool
+    conditions: LicenseConditions = LicenseConditions()
+    summary: str = Field(min_length=1, max_length=200)
+    source: Url
+
+    @property
+    def permissive(self) -> bool:
+        """OSI-approved with no share-alike duty (Apache-2.0, MIT...)."""
+        return self.osi_approved and not self.conditions.share_alike
+
+
+class Gpu(Record):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str = Field(min_length=1)
+    vendor: Literal["nvidia", "amd", "apple", "intel"]
+    kind: Literal["datacenter", "workstation", "consumer", "apple"]
+    aliases: tuple[str, ...] = ()
+    memory_gib: float = Field(gt=0, description="Capacity as the vendor states it (GiB).")
+    memory_type: str | None = None
+    bandwidth_gb_s: float = Field(gt=0)
+    bf16_tflops: float | None = Field(None, gt=0, description="Dense BF16 tensor TFLOPS.")
+    fp16_tflops: float | None = Field(None, gt=0)
+    fp8_tflops: float | None = Field(None, gt=0)
+    int8_tops: float | None = Field(None, gt=0)
+    fp8: bool = Field(description="Has FP8 tensor cores.")
+    interconnect: str | None = None
+    interconnect_gb_s: float | None = Field(None, gt=0)
+    tdp_w: float | None = Field(None, gt=0)
+    released: int | str | None = None
+    msrp_usd: float | None = Field(None, gt=0)
+    source: Url
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _fp8_consistent(self) -> Self:
+        if self.fp8_tflops is not None and not self.fp8:
+            raise ValueError("fp8_tflops is set but fp8 is false")
+        return self
+
+    @property
+    def memory_gb(self) -> float:
+        """Capacity in GB (10^9 bytes)."""
+        return self.memory_gib * 2**30 / 1e9
+
+
+class CatalogFile(Record):
+    """The top level of one catalog YAML file."""
+
+    version: Literal[1]
+    models: tuple[ModelCard, ...] = ()
+    licenses: tuple[License, ...] = ()
+    gpus: tuple[Gpu, ...] = ()

@@ -1,0 +1,1 @@
+"""Renderers: one module per output format. They format records and decide nothing."""

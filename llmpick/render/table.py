@@ -1,0 +1,56 @@
+"""Rich tables for the terminal."""
+
+from rich.table import Table
+from rich.text import Text
+
+from llmpick.describe import Fact, ModelRow, human_tokens
+
+
+def _languages(codes: tuple[str, ...], limit: int = 6) -> str:
+    shown = ", ".join(codes[:limit])
+    return shown + (f" +{len(codes) - limit}" if len(codes) > limit else "")
+
+
+def model_list(rows: list[ModelRow], caption: str) -> Table:
+    """`list`: one row per model."""
+    table = Table(title="Models", caption=caption, caption_justify="left")
+    table.add_column("Model", no_wrap=True)
+    table.add_column("Params", justify="right")
+    table.add_column("Context", justify="right")
+    table.add_column("Licence")
+    table.add_column("Commercial")
+    table.add_column("Languages")
+    table.add_column("Capabilities")
+    for row in rows:
+        licence = row.license + (f" ({', '.join(row.license_flags)})" if row.license_flags else "")
+        table.add_row(
+            Text(row.id),
+            row.params,
+            human_tokens(row.context_tokens),
+            Text(licence),
+            row.commercial_use,
+            _languages(row.languages),
+            Text(", ".join(row.capabilities + tuple(m for m in row.modalities if m != "text"))),
+        )
+    return table
+
+
+def facts(items: list[Fact], title: str) -> Table:
+    """`show` / `license`: fact, value, source key; the sources listed in the caption."""
+    urls: list[str] = []
+    for item in items:
+        if item.source and item.source not in urls:
+            urls.append(item.source)
+    table = Table(title=title, show_lines=False, caption_justify="left")
+    table.add_column("Section", style="dim", no_wrap=True)
+    table.add_column("Fact", no_wrap=True)
+    table.add_column("Value")
+    table.add_column("Src", justify="right", no_wrap=True)
+    previous = None
+    for item in items:
+        section = item.section if item.section != previous else ""
+        previous = item.section
+        ref = f"[{urls.index(item.source) + 1}]" if item.source else ""
+        table.add_row(section, Text(item.label), Text(item.value), ref)
+    table.caption = "\n".join(f"[{i}] {url}" for i, url in enumerate(urls, 1)) or None
+    return table
