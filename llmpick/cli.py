@@ -53,7 +53,7 @@ def emit(output: "Table | str") -> None:
 
 def say(message: str) -> None:
     """Talk for humans goes to stderr, so stdout stays data."""
-    _consoles()[1].print(message, markup=False, highlight=False)
+    _consoles()[1].print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def fail(err: LlmpickError) -> NoReturn:

@@ -5,7 +5,7 @@ from typing import Any
 
 from llmpick import languages
 from llmpick.catalog import Catalog
-from llmpick.records import License, ModelCard
+from llmpick.records import License, ModelCard, RegionalRestriction
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,17 @@ def params_label(model: ModelCard) -> str:
     return f"{human_params(model.params_active_b)} / {total}"
 
 
-def license_flags(lic: License) -> list[str]:
-    """Short condition flags: 'MAU<700M', 'attribution', 'naming', 'AUP', 'region:eu'."""
+def license_flags(lic: License, model: ModelCard | None = None) -> list[str]:
+    """Short condition flags: 'MAU<700M', 'attribution', 'naming', 'AUP', 'region:eu'.
+
+    Given a model, regional restrictions that cover only multimodal models are left out for
+    text-only models.
+    """
     cond = lic.conditions
     flags = []
     if cond.mau_cap:
         flags.append(f"MAU<{human_count(cond.mau_cap)}")
-    if cond.attribution:
+    if cond.attribution and not lic.permissive:  # notice-keeping is implied by OSI licences
         flags.append("attribution")
     if cond.naming:
         flags.append("naming")
@@ -60,9 +64,19 @@ def license_flags(lic: License) -> list[str]:
         flags.append("AUP")
     if cond.share_alike:
         flags.append("share-alike")
-    regions = sorted({r for rr in cond.regional_restrictions for r in rr.regions})
+    regions = sorted({r for rr in applicable_restrictions(lic, model) for r in rr.regions})
     flags += [f"region:{r}" for r in regions]
     return flags
+
+
+def applicable_restrictions(
+    lic: License, model: ModelCard | None = None
+) -> list[RegionalRestriction]:
+    """The licence's regional restrictions that bind this model (all of them if no model)."""
+    multimodal = model is None or any(m != "text" for m in model.modalities)
+    return [
+        rr for rr in lic.conditions.regional_restrictions if rr.applies_to == "all" or multimodal
+    ]
 
 
 def human_count(n: int) -> str:
@@ -81,7 +95,10 @@ def _arch_facts(model: ModelCard) -> list[Fact]:
         ("hidden size", f"{arch.hidden_size:,}"),
         ("attention heads / KV heads", f"{arch.attention_heads} / {arch.kv_heads}"),
         ("head dim", str(arch.head_dim)),
-        ("intermediate size", f"{arch.intermediate_size:,}"),
+        (
+            "intermediate size",
+            f"{arch.intermediate_size:,}" if arch.intermediate_size else "none (all layers MoE)",
+        ),
         ("vocabulary", f"{arch.vocab_size:,}"),
         ("tied embeddings", "yes" if arch.tied_embeddings else "no"),
         ("attention", arch.attention),
@@ -124,6 +141,12 @@ def _arch_facts(model: ModelCard) -> list[Fact]:
                 f"width {moe.expert_intermediate_size:,}{dense}",
             )
         )
+    if arch.attention_free_layers:
+        rows.append(("attention-free layers", str(arch.attention_free_layers)))
+    if arch.mlp_layers is not None:
+        rows.append(("layers with an MLP", str(arch.mlp_layers)))
+    if not arch.mlp_gated:
+        rows.append(("MLP", "plain (2 matrices, not gated)"))
     if arch.encoder_params_b:
         rows.append(("encoder params", human_params(arch.encoder_params_b)))
     return [Fact("architecture", label, value, src) for label, value in rows]
@@ -136,7 +159,12 @@ def model_facts(model: ModelCard, catalog: Catalog) -> list[Fact]:
         Fact("model", "id", model.id, card),
         Fact("model", "name", model.name, card),
         Fact("model", "vendor / family", f"{model.vendor} / {model.family}", card),
-        Fact("model", "released", model.released.isoformat(), card),
+        Fact(
+            "model",
+            "released",
+            model.released.isoformat() if model.released else "not stated",
+            card,
+        ),
         Fact("model", "tuning", model.tuning, card),
     ]
     if model.base_model:
@@ -169,6 +197,8 @@ def model_facts(model: ModelCard, catalog: Catalog) -> list[Fact]:
         facts.append(Fact("context", "RoPE scaling", model.rope_scaling, ctx_src))
     facts += _arch_facts(model)
     langs = ", ".join(f"{languages.name(c)} ({c})" for c in model.languages)
+    if model.languages_note:
+        langs = f"{langs}; {model.languages_note}" if langs else model.languages_note
     facts.append(Fact("use", "languages", langs, model.resolve(model.languages_source)))
     facts.append(Fact("use", "input modalities", ", ".join(model.modalities), card))
     caps = ", ".join(model.capabilities) or "none stated"
@@ -176,7 +206,7 @@ def model_facts(model: ModelCard, catalog: Catalog) -> list[Fact]:
     lic_src = model.resolve(model.license_source)
     for i, lic in enumerate(catalog.licenses_of(model)):
         label = "licence" if i == 0 else "inherited licence"
-        flags = ", ".join(license_flags(lic))
+        flags = ", ".join(license_flags(lic, model))
         value = f"{lic.id}: commercial use {lic.commercial_use}" + (f" ({flags})" if flags else "")
         facts.append(Fact("licence", label, value, lic_src if i == 0 else lic.source))
     for bench in sorted(model.benchmarks, key=lambda b: (b.name.lower(), b.variant)):
@@ -282,7 +312,7 @@ def model_rows(catalog: Catalog, models: list[ModelCard]) -> list[ModelRow]:
     for model in models:
         lics = catalog.licenses_of(model)
         worst = min((lic.commercial_use for lic in lics), key=_COMMERCIAL_ORDER.index)
-        flags = tuple(dict.fromkeys(f for lic in lics for f in license_flags(lic)))
+        flags = tuple(dict.fromkeys(f for lic in lics for f in license_flags(lic, model)))
         rows.append(
             ModelRow(
                 id=model.id,

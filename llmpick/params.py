@@ -47,18 +47,17 @@ class TensorGroup:
 def _layer_plan(arch: Architecture) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
     """(attention layers, linear-attention layers, dense-MLP layers) as layer indices."""
     n = arch.layers
-    lin = arch.linear_attention
-    if lin is None:
+    n_attn = arch.attention_layers
+    if n_attn == n:
         attention = tuple(range(n))
-        linear: tuple[int, ...] = ()
     else:
         # Hybrids interleave: one attention layer closes every block (Qwen3-Next: 3 linear, 1 full).
-        n_attn = n - lin.layers
         step = n / n_attn
         attention = tuple(sorted({min(n - 1, round((k + 1) * step) - 1) for k in range(n_attn)}))
-        attention_set = set(attention)
-        linear = tuple(i for i in range(n) if i not in attention_set)
-    dense = tuple(range(n)) if arch.moe is None else tuple(range(arch.moe.dense_layers))
+    others = [i for i in range(n) if i not in set(attention)]
+    lin = arch.linear_attention
+    linear = tuple(others[: lin.layers]) if lin else ()
+    dense = tuple(range(arch.dense_mlp_layers))
     return attention, linear, dense
 
 
@@ -126,12 +125,17 @@ def _linear_groups(
 
 
 def _mlp_groups(
-    h: int, width: int, layers: tuple[int, ...], expert: bool = False, shared: bool = False
+    h: int,
+    width: int,
+    layers: tuple[int, ...],
+    expert: bool = False,
+    shared: bool = False,
+    gated: bool = True,
 ) -> list[TensorGroup]:
     if not layers or width == 0:
         return []
-    return [
-        TensorGroup(FFN_GATE, h * width, h, layers, expert, shared),
+    gate = [TensorGroup(FFN_GATE, h * width, h, layers, expert, shared)] if gated else []
+    return gate + [
         TensorGroup(FFN_UP, h * width, h, layers, expert, shared),
         TensorGroup(FFN_DOWN, width * h, width, layers, expert, shared),
     ]
@@ -148,10 +152,10 @@ def tensor_groups(arch: Architecture) -> tuple[TensorGroup, ...]:
     groups += _attention_groups(arch, attention)
     if arch.linear_attention is not None:
         groups += _linear_groups(arch, arch.linear_attention, linear)
-    groups += _mlp_groups(h, arch.intermediate_size, dense)
+    groups += _mlp_groups(h, arch.intermediate_size or 0, dense, gated=arch.mlp_gated)
     moe = arch.moe
     if moe is not None:
-        moe_layers = tuple(range(moe.dense_layers, arch.layers))
+        moe_layers = tuple(range(moe.dense_layers, arch.mlp_layer_count))
         groups += _mlp_groups(
             h, moe.experts * moe.expert_intermediate_size, moe_layers, expert=True
         )

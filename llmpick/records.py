@@ -105,7 +105,9 @@ class Architecture(Record):
     attention_heads: int = Field(gt=0)
     kv_heads: int = Field(gt=0, description="Key/value heads of the full-attention layers.")
     head_dim: int = Field(gt=0)
-    intermediate_size: int = Field(gt=0, description="Dense MLP width (dense layers).")
+    intermediate_size: int | None = Field(
+        None, gt=0, description="Dense MLP width; a mean over layers for NAS-pruned models."
+    )
     vocab_size: int = Field(gt=0)
     tied_embeddings: bool
     attention: Literal["full", "mla"] = "full"
@@ -115,6 +117,13 @@ class Architecture(Record):
     )
     mla: Mla | None = None
     linear_attention: LinearAttention | None = None
+    attention_free_layers: int = Field(
+        0, ge=0, description="Layers with no attention at all (MLP-only or skipped blocks)."
+    )
+    mlp_layers: int | None = Field(
+        None, ge=0, description="Layers that carry an MLP or MoE block; all layers if omitted."
+    )
+    mlp_gated: bool = Field(True, description="Gated MLP (SwiGLU: 3 matrices) or plain (2).")
     moe: Moe | None = None
     encoder_params_b: float = Field(
         0.0, ge=0, description="Vision/audio encoder parameters included in params_total_b."
@@ -132,19 +141,35 @@ class Architecture(Record):
             )
         if self.sliding_window_layers is not None and self.sliding_window is None:
             raise ValueError("sliding_window_layers needs sliding_window")
-        linear = self.linear_attention.layers if self.linear_attention else 0
-        if linear >= self.layers:
-            raise ValueError("linear_attention.layers must leave at least one attention layer")
-        if (self.sliding_window_layers or 0) > self.layers - linear:
+        if self.attention_layers < 1:
+            raise ValueError(
+                "linear_attention.layers and attention_free_layers leave no attention layer"
+            )
+        if (self.sliding_window_layers or 0) > self.attention_layers:
             raise ValueError("sliding_window_layers exceeds the number of attention layers")
-        if self.moe and self.moe.dense_layers >= self.layers:
+        if self.mlp_layers is not None and self.mlp_layers > self.layers:
+            raise ValueError("mlp_layers exceeds layers")
+        if self.moe and self.moe.dense_layers >= self.mlp_layer_count:
             raise ValueError("moe.dense_layers must leave at least one MoE layer")
+        if self.intermediate_size is None and self.dense_mlp_layers:
+            raise ValueError("intermediate_size is needed: the model has dense MLP layers")
         return self
 
     @property
+    def mlp_layer_count(self) -> int:
+        """Layers that carry an MLP or MoE block."""
+        return self.layers if self.mlp_layers is None else self.mlp_layers
+
+    @property
+    def dense_mlp_layers(self) -> int:
+        """Layers with a dense MLP (all MLP layers for dense models)."""
+        return self.mlp_layer_count if self.moe is None else self.moe.dense_layers
+
+    @property
     def attention_layers(self) -> int:
-        """Layers with a growing KV cache (full or sliding), i.e. not linear-attention layers."""
-        return self.layers - (self.linear_attention.layers if self.linear_attention else 0)
+        """Layers with a growing KV cache (full or sliding attention)."""
+        linear = self.linear_attention.layers if self.linear_attention else 0
+        return self.layers - linear - self.attention_free_layers
 
     @property
     def windowed_layers(self) -> int:
@@ -178,7 +203,7 @@ class ModelCard(Record):
     name: str = Field(min_length=1)
     family: str = Field(pattern=r"^[a-z0-9-]+$", description="Lineage, e.g. 'llama', 'qwen'.")
     vendor: str = Field(min_length=1)
-    released: date
+    released: date | None = Field(None, description="Release date the vendor states.")
     tuning: Literal["base", "instruct"] = "instruct"
     base_model: str | None = Field(None, description="Repo id this model was derived from.")
     aliases: tuple[str, ...] = Field((), description="Short names and Ollama tags.")
@@ -202,7 +227,10 @@ class ModelCard(Record):
     rope_scaling: str | None = Field(None, description="Vendor-recommended RoPE scaling, if any.")
     context_source: SourceRef
     architecture: Architecture
-    languages: tuple[str, ...] = Field(min_length=1, description="ISO 639-1 codes the card lists.")
+    languages: tuple[str, ...] = Field(description="ISO 639-1 codes the card lists.")
+    languages_note: str | None = Field(
+        None, description="What the card says when it gives no list, e.g. '140+ languages'."
+    )
     languages_source: SourceRef = "card"
     modalities: tuple[Modality, ...] = (Modality.TEXT,)
     capabilities: tuple[Capability, ...] = ()
@@ -244,6 +272,8 @@ class ModelCard(Record):
                 f"params_active_b ({self.params_active_b}) exceeds "
                 f"params_total_b ({self.params_total_b})"
             )
+        if not self.languages and not self.languages_note:
+            raise ValueError("languages is empty: list the codes, or say why in languages_note")
         native = self.context_native_tokens
         if native is not None and native > self.context_tokens:
             raise ValueError("context_native_tokens exceeds context_tokens")
@@ -286,6 +316,7 @@ class RegionalRestriction(Record):
         "all", description="'multimodal': only models that take images/audio/video."
     )
     text: str = Field(min_length=1, description="What the licence says, quoted or summarised.")
+    source: Url | None = Field(None, description="Where it is written, if not the licence text.")
 
 
 class LicenseConditions(Record):

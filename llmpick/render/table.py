@@ -6,31 +6,44 @@ from rich.text import Text
 from llmpick.describe import Fact, ModelRow, human_tokens
 
 
-def _languages(codes: tuple[str, ...], limit: int = 6) -> str:
-    shown = ", ".join(codes[:limit])
-    return shown + (f" +{len(codes) - limit}" if len(codes) > limit else "")
+def short_license(license_ids: str) -> str:
+    """'LicenseRef-Llama-3.3' -> 'Llama-3.3' (the table is narrow; JSON keeps full ids)."""
+    return "+".join(part.removeprefix("LicenseRef-") for part in license_ids.split("+"))
+
+
+CAPABILITY_ABBREV = {
+    "tool-calling": "tools",
+    "reasoning": "think",
+    "thinking-toggle": "toggle",
+    "fim": "fim",
+    "code": "code",
+}
 
 
 def model_list(rows: list[ModelRow], caption: str) -> Table:
     """`list`: one row per model."""
     table = Table(title="Models", caption=caption, caption_justify="left")
     table.add_column("Model", no_wrap=True)
-    table.add_column("Params", justify="right")
-    table.add_column("Context", justify="right")
-    table.add_column("Licence")
-    table.add_column("Commercial")
-    table.add_column("Languages")
+    table.add_column("Params", justify="right", no_wrap=True)
+    table.add_column("Context", justify="right", no_wrap=True)
+    table.add_column("Licence (conditions)")
+    table.add_column("Commercial", no_wrap=True)
+    table.add_column("Langs", justify="right", no_wrap=True)
     table.add_column("Capabilities")
     for row in rows:
-        licence = row.license + (f" ({', '.join(row.license_flags)})" if row.license_flags else "")
+        licence = short_license(row.license)
+        if row.license_flags:
+            licence += f" ({', '.join(row.license_flags)})"
+        caps = [CAPABILITY_ABBREV.get(c, c) for c in row.capabilities]
+        caps += [m for m in row.modalities if m != "text"]
         table.add_row(
             Text(row.id),
             row.params,
             human_tokens(row.context_tokens),
             Text(licence),
             row.commercial_use,
-            _languages(row.languages),
-            Text(", ".join(row.capabilities + tuple(m for m in row.modalities if m != "text"))),
+            str(len(row.languages)) if row.languages else "-",
+            Text(" ".join(caps)),
         )
     return table
 
