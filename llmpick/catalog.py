@@ -53,14 +53,17 @@ def _yaml_loader() -> Any:
 
 def read_yaml(path: Path) -> Any:
     """Parse one YAML file with the safe loader (the C one when present)."""
+    return parse_yaml(path, _read_bytes(path))
+
+
+def parse_yaml(path: Path, blob: bytes) -> Any:
+    """Parse YAML bytes with the safe loader; errors name `path`, line and column."""
     import yaml
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogError(f"{path}: no such file", hint=CATALOG_HINT) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise CatalogError(f"{path}: cannot read: {err}", hint=CATALOG_HINT) from None
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise CatalogError(f"{path}: not UTF-8 text: {err}", hint=CATALOG_HINT) from None
     try:
         return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as err:
@@ -135,9 +138,14 @@ def schema_error(path: Path, data: Any, err: Any) -> CatalogError:
 
 def parse_file(path: Path) -> CatalogFile:
     """Read and validate one catalog file."""
+    return parse_text(path, _read_bytes(path))
+
+
+def parse_text(path: Path, blob: bytes) -> CatalogFile:
+    """Validate one catalog file's bytes; errors name `path`."""
     from pydantic import ValidationError
 
-    data = read_yaml(path)
+    data = parse_yaml(path, blob)
     if not isinstance(data, dict):
         raise CatalogError(
             f"{path}: expected a mapping with `version: 1` and `models`, `licenses` or `gpus`",
@@ -284,11 +292,99 @@ def _check_gpu_names(catalog: Catalog, where: dict[str, Path]) -> None:
                 )
 
 
+CACHE_ENV = "LLMPICK_CACHE_DIR"
+CACHE_FORMAT = 1  # bump when the pickled shape changes
+
+
+def cache_dir(environ: dict[str, str] | None = None) -> Path | None:
+    """Where validated catalogs are cached; LLMPICK_CACHE_DIR="" turns the cache off."""
+    env = environ if environ is not None else os.environ
+    if CACHE_ENV in env:
+        return Path(env[CACHE_ENV]) if env[CACHE_ENV] else None
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "llmpick"
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError(f"{path}: no such file", hint=CATALOG_HINT) from None
+    except IsADirectoryError:
+        raise CatalogError(f"{path}: is a folder with no .yaml files", hint=CATALOG_HINT) from None
+    except OSError as err:
+        raise CatalogError(f"{path}: cannot read: {err}", hint=CATALOG_HINT) from None
+
+
+def _cache_key(blobs: Sequence[tuple[Path, bool, bytes]]) -> str:
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        tool = version("llmpick")
+    except PackageNotFoundError:
+        tool = "dev"
+    # The code's own files too, so a schema change in a checkout never reads a stale cache.
+    code = "|".join(
+        str((Path(__file__).parent / name).stat().st_mtime_ns)
+        for name in ("catalog.py", "records.py")
+    )
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{tool}|{code}".encode())
+    for path, is_user, blob in blobs:
+        digest.update(f"\0{path.resolve()}|{is_user}|{len(blob)}\0".encode())
+        digest.update(blob)
+    return digest.hexdigest()[:32]
+
+
+def _cache_get(key: str) -> Catalog | None:
+    import pickle
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        with (folder / f"catalog-{key}.pickle").open("rb") as fh:
+            found = pickle.load(fh)  # noqa: S301 - our own cache, keyed on the files' bytes
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return found if isinstance(found, Catalog) else None
+
+
+def _cache_put(key: str, catalog: Catalog) -> None:
+    """Write atomically; a cache that cannot be written is silently skipped."""
+    import pickle
+    import tempfile
+
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("catalog-*.pickle"):
+            old.unlink(missing_ok=True)  # keep one entry: catalogs change rarely
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as fh:
+            pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        Path(fh.name).replace(folder / f"catalog-{key}.pickle")
+    except OSError:
+        return
+
+
 def load_catalog(paths: Sequence[Path] | None = None, builtin: bool = True) -> Catalog:
-    """The built-in catalog merged with user catalogs (from --catalog and LLMPICK_CATALOG)."""
+    """The built-in catalog merged with user catalogs (from --catalog and LLMPICK_CATALOG).
+
+    The validated result is cached, keyed on llmpick's version and every file's bytes, so a
+    repeat run skips YAML parsing and validation; any change to any file misses the cache.
+    """
     files = [(p, False) for p in builtin_files()] if builtin else []
     files += [(p, True) for p in user_paths(paths)]
-    return merge_files((path, parse_file(path), is_user) for path, is_user in files)
+    blobs = [(path, is_user, _read_bytes(path)) for path, is_user in files]
+    key = _cache_key(blobs)
+    cached = _cache_get(key)
+    if cached is not None:
+        return cached
+    catalog = merge_files((path, parse_text(path, blob), is_user) for path, is_user, blob in blobs)
+    _cache_put(key, catalog)
+    return catalog
 
 
 def iter_duplicate_keys(path: Path) -> Iterator[str]:

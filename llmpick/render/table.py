@@ -56,8 +56,8 @@ def facts(items: list[Fact], title: str) -> Table:
             urls.append(item.source)
     table = Table(title=title, show_lines=False, caption_justify="left")
     table.add_column("Section", style="dim", no_wrap=True)
-    table.add_column("Fact", no_wrap=True)
-    table.add_column("Value")
+    table.add_column("Fact", ratio=2, overflow="fold")
+    table.add_column("Value", ratio=3, overflow="fold")
     table.add_column("Src", justify="right", no_wrap=True)
     previous = None
     for item in items:

@@ -1,0 +1,251 @@
+"""End to end: list, show, license, catalog validate, --version; outputs and exit codes."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from llmpick.cli import app
+from tests.conftest import GOLDEN
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+class TestShow:
+    def test_json_contract(self, runner: CliRunner) -> None:
+        code, out, err = run(runner, "show", "llama3.3:70b", "-f", "json")
+        assert code == 0, err
+        doc = json.loads(out)
+        assert doc["id"] == "meta-llama/Llama-3.3-70B-Instruct"
+        assert doc["params_total_b"] == 70.55
+        assert doc["context_tokens"] == 131072
+        assert doc["languages"] == ["en", "de", "fr", "it", "pt", "hi", "es", "th"]
+        assert doc["license"]["id"] == "LicenseRef-Llama-3.3"
+        assert doc["license"]["commercial_use"] == "conditional"
+        assert doc["license"]["conditions"]["mau_cap"] == 700_000_000
+        assert doc["license"]["permissive"] is False
+        assert doc["architecture"]["source"].startswith("https://")
+        mmlu = next(b for b in doc["benchmarks"] if b["name"] == "MMLU")
+        assert mmlu["variant"] == "instruct, 0-shot CoT"
+        assert mmlu["value"] == 86.0
+        assert mmlu["source"].startswith("https://github.com/meta-llama/llama-models/")
+        assert err == ""
+
+    def test_json_expands_inherited_licences(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "show", "DeepSeek-R1-Distill-Llama-8B", "-f", "json")
+        assert code == 0
+        doc = json.loads(out)
+        assert doc["license"]["id"] == "MIT"
+        assert [lic["id"] for lic in doc["upstream_licenses"]] == ["LicenseRef-Llama-3.1"]
+
+    def test_table_golden(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "show", "meta-llama/Llama-3.3-70B-Instruct")
+        assert code == 0
+        assert out == (GOLDEN / "show_llama33.txt").read_text()
+
+    def test_markdown_links_sources(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "show", "gpt-oss-20b", "-f", "markdown")
+        assert code == 0
+        assert out.startswith("### gpt-oss-20b\n\n| Section | Fact | Value | Source |\n")
+        assert "| size | checkpoint dtype | mxfp4 (MoE experts) | [source](https://" in out
+
+    def test_csv_rows_carry_source_urls(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "show", "Qwen/Qwen2.5-72B-Instruct", "-f", "csv")
+        assert code == 0
+        rows = list(csv.DictReader(io.StringIO(out)))
+        licence = next(r for r in rows if r["fact"] == "licence")
+        assert licence["value"].startswith("LicenseRef-Qwen: commercial use conditional (MAU<100M")
+        assert (
+            licence["source"]
+            == "https://huggingface.co/Qwen/Qwen2.5-72B-Instruct/blob/main/LICENSE"
+        )
+
+    def test_unknown_model_exits_3_with_close_matches(self, runner: CliRunner) -> None:
+        code, out, err = run(runner, "show", "qwen2.5-7b-instrukt")
+        assert code == 3
+        assert out == ""
+        assert err.splitlines()[0] == "error: unknown model: qwen2.5-7b-instrukt"
+        assert err.splitlines()[1].startswith("hint: did you mean: qwen2.5-7b-instruct")
+
+
+class TestList:
+    def test_json_contract_and_filters(self, runner: CliRunner) -> None:
+        code, out, _ = run(
+            runner, "list", "--family", "qwen", "--lang", "French", "--max-params", "8",
+            "--license", "commercial", "-f", "json",
+        )  # fmt: skip
+        assert code == 0
+        models = json.loads(out)["models"]
+        ids = [m["id"] for m in models]
+        assert "Qwen/Qwen2.5-7B-Instruct" in ids
+        assert "Qwen/Qwen2.5-3B-Instruct" not in ids  # research licence: no commercial use
+        assert all(m["params_total_b"] <= 8 and "fr" in m["languages"] for m in models)
+        assert all(m["license"]["commercial_use"] != "no" for m in models)
+
+    def test_empty_result_is_still_a_json_object(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "list", "--min-params", "5000", "-f", "json")
+        assert code == 0
+        assert json.loads(out) == {"models": []}
+
+    def test_capability_and_modality(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "list", "--capability", "fim", "--modality", "text", "-f", "csv")
+        assert code == 0
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert rows and all("fim" in r["capabilities"].split(";") for r in rows)
+
+    def test_table_caption_counts(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "list", "--family", "gpt-oss")
+        assert code == 0
+        assert "openai/gpt-oss-120b" in out
+        assert "2 of 96 models; family gpt-oss" in out
+
+    def test_markdown(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "list", "--family", "phi", "-f", "markdown")
+        assert code == 0
+        assert out.splitlines()[:2] == [
+            "| Model | Params | Context | Licence | Commercial | Languages | Capabilities |",
+            "| --- | ---: | ---: | --- | --- | --- | --- |",
+        ]
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--lang", "klingon"], "error: --lang: unknown language 'klingon'"),
+            (["--family", "lama"], "error: --family: unknown family 'lama'"),
+            (["--capability", "vision"], "error: --capability: unknown value 'vision'"),
+            (["--license", "commercial,MIT"], "error: --license commercial cannot be combined"),
+            (["--license", "GPL-9"], "error: --license: unknown licence 'GPL-9'"),
+            (["--min-params", "9", "--max-params", "3"], "error: --min-params is larger"),
+        ],
+    )
+    def test_bad_values_exit_2(self, runner: CliRunner, args: list[str], message: str) -> None:
+        code, out, err = run(runner, "list", *args)
+        assert code == 2
+        assert out == ""
+        assert err.startswith(message)
+
+    def test_bad_format_is_a_typer_usage_error(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["list", "-f", "xml"])
+        assert result.exit_code == 2
+        assert "Invalid value for '--format'" in result.stderr
+
+
+class TestLicense:
+    def test_json(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "license", "LicenseRef-Qwen", "-f", "json")
+        assert code == 0
+        doc = json.loads(out)
+        assert doc["commercial_use"] == "conditional"
+        assert doc["conditions"]["mau_cap"] == 100_000_000
+        assert doc["osi_approved"] is False and doc["permissive"] is False
+
+    def test_unknown_exits_3(self, runner: CliRunner) -> None:
+        code, _, err = run(runner, "license", "GPL-9")
+        assert code == 3
+        assert err.startswith("error: unknown licence: GPL-9\n")
+
+
+class TestUserCatalogOption:
+    def test_catalog_option_adds_models(self, runner: CliRunner, data: Path) -> None:
+        code, out, _ = run(
+            runner, "show", "tiny1b", "-c", str(data / "user_models.yaml"), "-f", "json"
+        )
+        assert code == 0
+        assert json.loads(out)["license"]["commercial_use"] == "no"
+
+    def test_env_var_adds_models(self, runner: CliRunner, data: Path) -> None:
+        result = runner.invoke(
+            app,
+            ["show", "tiny1b", "-f", "json"],
+            env={"LLMPICK_CATALOG": str(data / "user_models.yaml")},
+        )
+        assert result.exit_code == 0
+        assert json.loads(result.stdout)["id"] == "acme/Tiny-1B-Chat"
+
+    def test_broken_catalog_exits_3_with_location(self, runner: CliRunner, data: Path) -> None:
+        code, out, err = run(runner, "list", "-c", str(data / "bad_fields.yaml"))
+        assert code == 3
+        assert out == ""
+        assert f"{data / 'bad_fields.yaml'}:23: models.0 (acme/Bad-7B).contxt_tokens" in err
+        assert "Traceback" not in err
+
+
+class TestCatalogValidate:
+    def test_builtin_passes(self, runner: CliRunner) -> None:
+        code, out, err = run(runner, "catalog", "validate")
+        assert code == 0
+        assert out == ""
+        assert err.startswith("catalog OK: 96 models, 17 licences, ")
+        assert err.rstrip().endswith("benchmark figures, all with a source")
+
+    def test_architecture_that_does_not_add_up_fails(self, runner: CliRunner, data: Path) -> None:
+        code, _, err = run(runner, "catalog", "validate", str(data / "wrong_params.yaml"))
+        assert code == 3
+        assert (
+            f"{data / 'wrong_params.yaml'}: acme/Misread-1B: the architecture adds up to "
+            "1.40B parameters but params_total_b is 1.2356B (+13.6%)"
+        ) in err
+
+    def test_reports_every_broken_file(self, runner: CliRunner, data: Path) -> None:
+        code, _, err = run(
+            runner, "catalog", "validate", "--no-builtin",
+            str(data / "bad_syntax.yaml"), str(data / "bad_fields.yaml"),
+        )  # fmt: skip
+        assert code == 3
+        assert "bad_syntax.yaml:5:1: invalid YAML" in err
+        assert "bad_fields.yaml: 3 errors" in err
+        assert err.rstrip().endswith("2 problem(s) in 2 file(s)")
+
+    def test_duplicate_keys_are_reported(
+        self, runner: CliRunner, tmp_path: Path, data: Path
+    ) -> None:
+        text = (data / "user_models.yaml").read_text()
+        path = tmp_path / "dup.yaml"
+        path.write_text(
+            text.replace("    aliases: [tiny1b]\n", "    aliases: [tiny1b]\n    family: acme\n")
+        )
+        code, _, err = run(runner, "catalog", "validate", str(path))
+        assert code == 3
+        assert f"{path}:18: duplicate key 'family'" in err
+
+
+class TestEntryPoint:
+    def test_version(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "--version")
+        assert code == 0
+        assert out.startswith("llmpick ")
+
+    def test_python_dash_m(self) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "llmpick", "--version"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0
+        assert result.stdout.startswith("llmpick ")
+
+    def test_no_args_shows_help(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, [])
+        assert result.exit_code == 2
+        assert "Usage:" in result.output
+
+    def test_crash_exits_4_with_traceback(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from llmpick import cli, describe
+
+        def boom(*_: object) -> None:
+            raise RuntimeError("simulated bug")
+
+        monkeypatch.setattr(describe, "model_facts", boom)
+        monkeypatch.setattr(sys, "argv", ["llmpick", "show", "gpt-oss-20b"])
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main()
+        assert exit_info.value.code == 4

@@ -1,0 +1,105 @@
+"""Schema rules of catalog records: each row breaks one rule and must say which."""
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from llmpick.records import License, ModelCard
+
+BASE: dict[str, Any] = {
+    "id": "acme/Test-8B",
+    "name": "Test 8B",
+    "family": "acme",
+    "vendor": "Acme",
+    "params_total_b": 8.03,
+    "params_source": "card",
+    "context_tokens": 131072,
+    "context_source": "card",
+    "architecture": {
+        "layers": 32,
+        "hidden_size": 4096,
+        "attention_heads": 32,
+        "kv_heads": 8,
+        "head_dim": 128,
+        "intermediate_size": 14336,
+        "vocab_size": 128256,
+        "tied_embeddings": False,
+        "source": "card",
+    },
+    "languages": ["en"],
+    "license": "MIT",
+    "license_source": "card",
+    "sources": {"card": "https://example.com/card"},
+}
+MOE = {"experts": 8, "experts_per_token": 2, "expert_intermediate_size": 14336}
+
+
+def make_model(**overrides: Any) -> dict[str, Any]:
+    data = {**BASE, "architecture": dict(BASE["architecture"])}
+    for key, value in overrides.items():
+        if key.startswith("arch_"):
+            data["architecture"][key.removeprefix("arch_")] = value
+        else:
+            data[key] = value
+    return data
+
+
+def test_base_is_valid() -> None:
+    model = ModelCard.model_validate(make_model())
+    assert model.active_params_b == 8.03
+    assert not model.is_moe
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"params_active_b": 2.0}, "params_active_b is for MoE models only"),
+        ({"arch_moe": MOE}, "an MoE model needs params_active_b"),
+        ({"arch_moe": MOE, "params_active_b": 9.0}, "params_active_b (9.0) exceeds params_total_b"),
+        ({"arch_kv_heads": 5}, "attention_heads (32) must be a multiple of kv_heads (5)"),
+        ({"arch_attention": "mla"}, "attention: mla needs an `mla` block"),
+        ({"arch_sliding_window_layers": 4}, "sliding_window_layers needs sliding_window"),
+        ({"languages": ["en", "fra"]}, "not ISO 639-1 codes: 'fra'"),
+        ({"languages": []}, "languages is empty: list the codes, or say why in languages_note"),
+        ({"params_source": "report"}, "params_source: 'report' is neither an https URL nor a key"),
+        ({"sources": {"config": "https://example.com/c"}}, "sources must include `card`"),
+        ({"context_native_tokens": 262144}, "context_native_tokens exceeds context_tokens"),
+        ({"native_dtype_scope": "experts"}, "native_dtype_scope: experts needs an MoE"),
+        ({"arch_intermediate_size": None}, "intermediate_size is needed"),
+        ({"arch_attention_free_layers": 32}, "leave no attention layer"),
+        ({"unknown_key": 1}, "Extra inputs are not permitted"),
+        ({"sources": {"card": "http://insecure.example.com"}}, "String should match pattern"),
+    ],
+)
+def test_rules(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        ModelCard.model_validate(make_model(**overrides))
+    assert message in str(err.value)
+
+
+def test_languages_note_allows_an_empty_list() -> None:
+    model = ModelCard.model_validate(make_model(languages=[], languages_note="140+ languages"))
+    assert model.languages == ()
+
+
+def test_records_are_frozen() -> None:
+    model = ModelCard.model_validate(make_model())
+    with pytest.raises(ValidationError, match="frozen"):
+        model.context_tokens = 1  # type: ignore[misc]
+
+
+def test_license_permissive_needs_osi_and_no_share_alike() -> None:
+    base = {
+        "id": "X-1.0",
+        "name": "X",
+        "url": "https://example.com/x",
+        "commercial_use": "yes",
+        "osi_approved": True,
+        "summary": "x",
+        "source": "https://example.com/x",
+    }
+    assert License.model_validate(base).permissive
+    share = {**base, "conditions": {"share_alike": True}}
+    assert not License.model_validate(share).permissive
+    assert not License.model_validate({**base, "osi_approved": False}).permissive
