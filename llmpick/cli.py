@@ -12,8 +12,13 @@ from llmpick.errors import ExitCode, LlmpickError
 from llmpick.formats import OutputFormat
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.table import Table
+    from llmpick.engines import Engine
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from llmpick.catalog import Catalog
+    from llmpick.hardware import Hardware
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -25,6 +30,24 @@ catalog_app = typer.Typer(no_args_is_help=True, help="Check catalog files.")
 app.add_typer(catalog_app, name="catalog")
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+GpuOption = Annotated[
+    str,
+    typer.Option(
+        "--gpu",
+        "-g",
+        help="[N x]GPU[-MEM]: 1xA100-80, 2xH100, 4xRTX4090, M3-Max-128, or auto (local GPUs).",
+    ),
+]
+ContextOption = Annotated[
+    int | None,
+    typer.Option(
+        help="Tokens per sequence to plan for (default: 8192, or less for short models).", min=1
+    ),
+]
+EngineOption = Annotated[
+    str, typer.Option(help="vllm, sglang, transformers, llama.cpp, ollama, lmdeploy or tgi.")
+]
+ExplainFlag = Annotated[bool, typer.Option("--explain", help="Show how each figure was computed.")]
 CatalogOption = Annotated[
     list[Path] | None,
     typer.Option(
@@ -43,7 +66,7 @@ def _consoles() -> tuple["Console", "Console"]:
     return Console(), Console(stderr=True)
 
 
-def emit(output: "Table | str") -> None:
+def emit(output: "RenderableType | str") -> None:
     """Tables through rich to stdout; text (JSON, Markdown, CSV) verbatim."""
     if isinstance(output, str):
         typer.echo(output, nl=not output.endswith("\n"))
@@ -199,6 +222,104 @@ def license_(
             emit(markdown.facts(facts, lic.name))
         case OutputFormat.CSV:
             emit(csv.facts(facts))
+
+
+def _engine(value: str) -> "Engine":
+    from llmpick.engines import Engine
+
+    try:
+        return Engine(value.lower())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r}; choose from " + ", ".join(e.value for e in Engine), param_hint="--engine"
+        ) from None
+
+
+def resolve_hardware(cat: "Catalog", spec: str) -> "Hardware":
+    """--gpu SPEC, or detection for `auto`."""
+    from llmpick import hardware
+
+    if spec.strip().lower() == "auto":
+        return hardware.match_detected(cat, hardware.detect_gpus())
+    return hardware.parse_gpu_spec(cat, spec)
+
+
+@app.command()
+def plan(
+    model: Annotated[str, typer.Argument(help="Model id, alias, Ollama tag or unique fragment.")],
+    gpu: GpuOption,
+    context: ContextOption = None,
+    batch: Annotated[
+        int, typer.Option(help="Concurrent sequences (fine-tuning: micro-batch).", min=1)
+    ] = 1,
+    quant: Annotated[
+        str | None,
+        typer.Option(
+            help="Weight format: bf16, fp8, awq, gptq-int4, nf4, mxfp4, Q4_K_M... "
+            "(default: as released)."
+        ),
+    ] = None,
+    kv_dtype: Annotated[
+        str, typer.Option(help="KV cache type: auto, bf16, fp8, q8_0, q4_0.")
+    ] = "auto",
+    engine: EngineOption = "vllm",
+    mode: Annotated[
+        str, typer.Option(help="inference, lora, qlora or full (fine-tuning).")
+    ] = "inference",
+    lora_rank: Annotated[int, typer.Option(help="LoRA rank (lora/qlora).", min=1)] = 16,
+    gradient_checkpointing: Annotated[
+        bool, typer.Option(help="Fine-tuning: recompute activations in the backward pass.")
+    ] = True,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when it does not fit (a pre-download guard).")
+    ] = False,
+    explain: ExplainFlag = False,
+    catalog: CatalogOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Plan memory, fit and speed of a model on given GPUs: inference or fine-tuning.
+
+    A plan that does not fit is an answer (exit 0); --check makes it exit 1.
+    """
+    from llmpick.catalog import load_catalog
+    from llmpick.memory import Mode
+    from llmpick.plan import PlanOptions, make_plan
+    from llmpick.render import csv, json, markdown, table
+
+    try:
+        run_mode = Mode(mode.lower())
+    except ValueError:
+        raise typer.BadParameter(f"{mode!r}; choose inference, lora, qlora or full") from None
+    with reported_errors():
+        cat = load_catalog(catalog)
+        card = cat.find_model(model)
+        hw = resolve_hardware(cat, gpu)
+        opts = PlanOptions(
+            context=context,
+            batch=batch,
+            quant=quant,
+            kv_dtype=kv_dtype.lower(),
+            engine=_engine(engine),
+            mode=run_mode,
+            gradient_checkpointing=gradient_checkpointing,
+            lora_rank=lora_rank,
+        )
+        result = make_plan(card, hw, opts)
+    match fmt:
+        case OutputFormat.TABLE:
+            emit(table.plan(result, explain))
+        case OutputFormat.JSON:
+            emit(json.dumps(result.model_dump(mode="json")))
+        case OutputFormat.MARKDOWN:
+            emit(markdown.plan(result))
+        case OutputFormat.CSV:
+            emit(csv.plan_formats(result))
+    if check and not result.fits:
+        say(
+            f"{card.id} does not fit on {hw.label} ({result.per_gpu_gb:.2f} GB needed per GPU, "
+            f"{result.per_gpu_available_gb:.2f} GB available)"
+        )
+        raise typer.Exit(int(ExitCode.POLICY_FAILED))
 
 
 @catalog_app.command("validate")

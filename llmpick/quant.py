@@ -170,13 +170,13 @@ def gguf_type(mix: str, group: TensorGroup, layer: int, rank: int, info: GgufMod
 
     `layer` is the tensor's block index; `rank` counts the attn_v-like tensors seen so far.
     """
-    base = FORMATS[mix.lower()].base
     if mix == "F16":
         return "F16"
     if mix == "MXFP4_MOE":
         if group.role == OUTPUT or (info.tied and group.role == EMBED):
             return "Q8_0"
         return "MXFP4" if group.expert else "Q8_0"
+    base = FORMATS[mix.lower()].base
     if group.role == OUTPUT or (info.tied and group.role == EMBED):
         return base if base == "Q8_0" else "Q6_K"
     if group.role == EMBED:

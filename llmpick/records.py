@@ -364,6 +364,7 @@ class Gpu(Record):
     fp8_tflops: float | None = Field(None, gt=0)
     int8_tops: float | None = Field(None, gt=0)
     fp8: bool = Field(description="Has FP8 tensor cores.")
+    fp4: bool = Field(False, description="Has FP4 tensor cores (Blackwell).")
     interconnect: str | None = None
     interconnect_gb_s: float | None = Field(None, gt=0)
     tdp_w: float | None = Field(None, gt=0)
@@ -391,3 +392,65 @@ class CatalogFile(Record):
     models: tuple[ModelCard, ...] = ()
     licenses: tuple[License, ...] = ()
     gpus: tuple[Gpu, ...] = ()
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+class MemoryPart(Record):
+    """One component of the busiest GPU's memory, with how it was computed."""
+
+    name: str
+    gb: float = Field(description="On the busiest GPU, GB (10^9 bytes).")
+    detail: str
+
+
+class FormatFit(Record):
+    """One weight format tried for the same model, hardware and context."""
+
+    quant: str
+    weights_gb: float = Field(description="Weights on the busiest GPU, GB.")
+    per_gpu_gb: float
+    fits: bool
+    max_context_tokens: int
+    decode_tokens_per_s: float | None
+
+
+class Plan(Record):
+    """`llmpick plan`: memory on the given hardware, whether it fits, how fast, and why."""
+
+    model: str
+    model_name: str
+    quant: str
+    engine: str
+    mode: str
+    context_tokens: int
+    context_note: str
+    batch: int
+    kv_dtype: str
+    gpus: str
+    gpu: str
+    gpu_count: int
+    nodes: int
+    tensor_parallel_size: int
+    pipeline_parallel_size: int
+    weights_gb: float = Field(description="All GPUs, GB.")
+    kv_cache_gb: float
+    activation_gb: float
+    overhead_gb: float
+    total_gb: float
+    available_gb: float
+    per_gpu_gb: float = Field(description="The busiest GPU, GB.")
+    per_gpu_available_gb: float
+    headroom_gb: float = Field(description="Per GPU: budget minus need (negative: short by).")
+    fits: bool
+    max_context_tokens: int
+    max_concurrent_sequences: int
+    decode_tokens_per_s: float | None = Field(description="Per sequence, estimated.")
+    decode_tokens_per_s_total: float | None = Field(description="All sequences, estimated.")
+    prefill_tokens_per_s: float | None
+    train_tokens_per_s: float | None = None
+    parts: tuple[MemoryPart, ...]
+    formats: tuple[FormatFit, ...]
+    basis: tuple[str, ...]
+    warnings: tuple[str, ...] = ()

@@ -4,6 +4,7 @@ import csv
 import io
 
 from llmpick.describe import Fact, ModelRow
+from llmpick.records import Plan
 
 
 def write(header: list[str], rows: list[list[object]]) -> str:
@@ -39,3 +40,19 @@ def facts(items: list[Fact]) -> str:
         ["section", "fact", "value", "source"],
         [[i.section, i.label, i.value, i.source or ""] for i in items],
     )
+
+
+def plan_formats(p: Plan) -> str:
+    """`plan` as CSV: one row per format (the parts are in the JSON)."""
+    return write(
+        ["model", "gpus", "engine", "context_tokens", "quant", "weights_gb", "per_gpu_gb",
+         "per_gpu_available_gb", "fits", "max_context_tokens", "decode_tokens_per_s"],
+        [
+            [p.model, p.gpus, p.engine, p.context_tokens, f.quant, f.weights_gb, f.per_gpu_gb,
+             p.per_gpu_available_gb, f.fits, f.max_context_tokens, f.decode_tokens_per_s or ""]
+            for f in p.formats
+        ] or [
+            [p.model, p.gpus, p.engine, p.context_tokens, p.quant, p.weights_gb, p.per_gpu_gb,
+             p.per_gpu_available_gb, p.fits, p.max_context_tokens, ""]
+        ],
+    )  # fmt: skip

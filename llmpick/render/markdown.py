@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from llmpick.describe import Fact, ModelRow, human_tokens
+from llmpick.records import Plan
 
 
 def cell(value: object) -> str:
@@ -47,3 +48,47 @@ def facts(items: list[Fact], title: str) -> str:
         [i.section, i.label, i.value, f"[source]({i.source})" if i.source else ""] for i in items
     ]
     return f"### {title}\n\n" + table(["Section", "Fact", "Value", "Source"], rows) + "\n"
+
+
+def plan(p: Plan) -> str:
+    """`plan` as Markdown: the breakdown with its basis (for a design doc or PR)."""
+    verdict = (
+        f"fits with {p.headroom_gb:.2f} GB headroom per GPU"
+        if p.fits
+        else f"does not fit: short by {-p.headroom_gb:.2f} GB per GPU"
+    )
+    lines = [
+        f"### {p.model_name} on {p.gpus}",
+        "",
+        f"{p.engine}, {p.mode}, {p.quant}; context {p.context_note}; batch {p.batch}. "
+        f"**{verdict.capitalize()}.**",
+        "",
+        table(
+            ["part", "GB per GPU", "how"],
+            [[x.name, f"{x.gb:,.2f}", x.detail] for x in p.parts]
+            + [
+                ["total", f"{p.per_gpu_gb:,.2f}", ""],
+                ["budget", f"{p.per_gpu_available_gb:,.2f}", ""],
+            ],
+            right={1},
+        ),
+        "",
+    ]
+    if p.formats:
+        lines += [
+            table(
+                ["format", "weights/GPU", "total/GPU", "fits", "max context", "est. tok/s"],
+                [
+                    [
+                        f.quant, f"{f.weights_gb:,.2f}", f"{f.per_gpu_gb:,.2f}",
+                        "yes" if f.fits else "no", f"{f.max_context_tokens:,}",
+                        f"{f.decode_tokens_per_s:,.1f}" if f.decode_tokens_per_s else "-",
+                    ]
+                    for f in p.formats
+                ],
+                right={1, 2, 4, 5},
+            ),
+            "",
+        ]  # fmt: skip
+    lines += ["Basis:", "", *[f"- {b}" for b in p.basis], ""]
+    return "\n".join(lines)

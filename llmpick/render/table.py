@@ -1,9 +1,11 @@
 """Rich tables for the terminal."""
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from llmpick.describe import Fact, ModelRow, human_tokens
+from llmpick.records import Plan
 
 
 def short_license(license_ids: str) -> str:
@@ -67,3 +69,100 @@ def facts(items: list[Fact], title: str) -> Table:
         table.add_row(section, Text(item.label), Text(item.value), ref)
     table.caption = "\n".join(f"[{i}] {url}" for i, url in enumerate(urls, 1)) or None
     return table
+
+
+BAR_WIDTH = 40
+BAR_GLYPHS = {"weights": "█", "kv_cache": "▓", "activation": "▒", "overhead": "░"}
+
+
+def memory_bar(parts: list[tuple[str, float]], available: float, width: int = BAR_WIDTH) -> Text:
+    """`[███▓▓▒░·····|]`: each part's share, free budget as dots, `|` where the budget ends."""
+    scale = max(sum(gb for _, gb in parts), available) or 1.0
+    cells: list[str] = []
+    for name, gb in parts:
+        cells += [BAR_GLYPHS.get(name, "█")] * round(gb / scale * width)
+    budget = min(round(available / scale * width), width)
+    cells += ["·"] * max(0, budget - len(cells))
+    cells.insert(budget, "|")
+    return Text("[" + "".join(cells) + "]")
+
+
+def plan(p: Plan, explain: bool) -> Group:
+    """`plan`: header, the per-GPU memory breakdown with a bar, the formats, speed, basis."""
+    verdict = (
+        f"FITS with {p.headroom_gb:.2f} GB headroom per GPU"
+        if p.fits
+        else f"DOES NOT FIT: short by {-p.headroom_gb:.2f} GB per GPU"
+    )
+    head = Text()
+    head.append(f"{p.model_name} ", style="bold")
+    head.append(f"on {p.gpus} · {p.engine} · {p.mode} · {p.quant}\n")
+    head.append(f"context: {p.context_note}; batch {p.batch}; KV cache {p.kv_dtype}\n")
+    if p.gpu_count > 1:
+        head.append(
+            f"layout: tensor parallel {p.tensor_parallel_size} x pipeline "
+            f"{p.pipeline_parallel_size} on {p.nodes} node(s)\n"
+        )
+    where = "per GPU" if p.gpu_count == 1 else f"on the busiest of {p.gpu_count} GPUs"
+    mem = Table(title=f"Memory {where}", title_justify="left", box=None, min_width=40)
+    mem.add_column("part")
+    mem.add_column("GB", justify="right")
+    if explain:
+        mem.add_column("how", overflow="fold")
+    for part in p.parts:
+        row = [part.name.replace("_", " "), f"{part.gb:,.2f}"]
+        mem.add_row(*row, *([Text(part.detail)] if explain else []))
+    mem.add_row("total", f"{p.per_gpu_gb:,.2f}", *([""] if explain else []))
+    mem.add_row("budget", f"{p.per_gpu_available_gb:,.2f}", *([""] if explain else []))
+    bar = memory_bar([(x.name, x.gb) for x in p.parts], p.per_gpu_available_gb)
+    legend = Text("  ".join(f"{g} {n.replace('_', ' ')}" for n, g in BAR_GLYPHS.items()))
+    summary = Text()
+    summary.append(verdict + "\n", style="bold green" if p.fits else "bold red")
+    if not p.max_context_tokens:
+        summary.append("it does not fit at any context in this format\n")
+    elif p.mode == "inference":
+        summary.append(
+            f"largest context that fits: {p.max_context_tokens:,} tokens; "
+            f"concurrent sequences at {p.context_tokens:,} tokens: {p.max_concurrent_sequences:,}\n"
+        )
+    else:
+        summary.append(f"longest training sequence that fits: {p.max_context_tokens:,} tokens\n")
+    if p.decode_tokens_per_s is not None:
+        summary.append(
+            f"decode ≈ {p.decode_tokens_per_s:,.1f} tokens/s per sequence"
+            f" ({p.decode_tokens_per_s_total:,.1f} in all)"
+            + (
+                f", prefill ≈ {p.prefill_tokens_per_s:,.0f} tokens/s"
+                if p.prefill_tokens_per_s
+                else ""
+            )
+            + " (estimates)\n"
+        )
+    if p.train_tokens_per_s is not None:
+        summary.append(f"training ≈ {p.train_tokens_per_s:,.0f} tokens/s (estimate)\n")
+    items: list[RenderableType] = [head, mem, bar, legend, summary]
+    if p.formats:
+        fmt = Table(title=f"Formats at {p.context_tokens:,} tokens", title_justify="left")
+        fmt.add_column("format")
+        fmt.add_column("weights/GPU", justify="right")
+        fmt.add_column("total/GPU", justify="right")
+        fmt.add_column("fits")
+        fmt.add_column("max context", justify="right")
+        fmt.add_column("est. tok/s", justify="right")
+        for f in p.formats:
+            fmt.add_row(
+                f.quant,
+                f"{f.weights_gb:,.2f}",
+                f"{f.per_gpu_gb:,.2f}",
+                "yes" if f.fits else "no",
+                f"{f.max_context_tokens:,}",
+                f"{f.decode_tokens_per_s:,.1f}" if f.decode_tokens_per_s is not None else "-",
+            )
+        items.append(fmt)
+    for warning in p.warnings:
+        items.append(Text(f"warning: {warning}", style="yellow"))
+    if explain:
+        items.append(Text("basis:\n" + "\n".join(f"  - {line}" for line in p.basis)))
+    else:
+        items.append(Text("(--explain shows how each figure was computed)", style="dim"))
+    return Group(*items)

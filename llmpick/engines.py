@@ -1,0 +1,214 @@
+"""What each inference engine does with GPU memory, from its own code and docs (sources inline)."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from llmpick.records import Gpu
+
+
+class Engine(StrEnum):
+    VLLM = "vllm"
+    SGLANG = "sglang"
+    TRANSFORMERS = "transformers"
+    LLAMA_CPP = "llama.cpp"
+    OLLAMA = "ollama"
+    LMDEPLOY = "lmdeploy"
+    TGI = "tgi"
+
+
+class KvDtype(StrEnum):
+    AUTO = "auto"  # the model's dtype (16-bit)
+    BF16 = "bf16"
+    FP16 = "fp16"
+    FP8 = "fp8"
+    Q8_0 = "q8_0"
+    Q4_0 = "q4_0"
+
+
+# Bytes per cached element: 16-bit, FP8, and llama.cpp's block types (34 B / 32, 18 B / 32).
+KV_BYTES = {"auto": 2.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
+
+HF_FORMATS = ("bf16", "fp16", "fp8", "gptq-int8", "gptq-int4", "awq", "mxfp4", "nf4")
+GGUF_FORMATS = (
+    "F16", "Q8_0", "Q6_K", "Q5_K_M", "Q5_K_S", "Q4_K_M", "Q4_K_S", "Q4_0", "IQ4_XS",
+    "Q3_K_L", "Q3_K_M", "Q2_K",
+)  # fmt: skip
+
+# Memory the driver reports as usable, as a share of the vendor's capacity: vLLM's log on an
+# H100 80GB reads "79.22GiB total" (tests/data/measurements.yaml, vllm PR #10511).
+DRIVER_VISIBLE = 79.22 / 80
+# macOS caps what the GPU may wire (Metal's recommendedMaxWorkingSetSize); llama.cpp's Metal
+# logs on 128 GB machines report about three quarters. Raise it with `sysctl iogpu.wired_limit_mb`.
+APPLE_GPU_SHARE = 0.75
+# Memory outside PyTorch's tensors (CUDA context, cuBLAS workspaces; NCCL buffers under tensor
+# parallelism), as vLLM's profiler logs it for Llama-3-8B on an H100: "non_torch_memory 1.79GiB"
+# at TP=1 and 3.58GiB per GPU at TP=2 (vllm PR #10511; tests/data/measurements.yaml).
+NON_TORCH_GB = 1.79 * 2**30 / 1e9
+NON_TORCH_TP_GB = 3.58 * 2**30 / 1e9
+# ggml's CUDA context and buffers outside the model, KV and compute buffers (assumed).
+GGML_CONTEXT_GB = 0.3
+
+
+@dataclass(frozen=True)
+class EngineProfile:
+    engine: Engine
+    formats: tuple[str, ...]
+    kv_dtypes: tuple[str, ...]
+    budget: str  # "total": a fraction of device memory; "free": a fraction of what weights leave
+    budget_fraction: float
+    prefill: str  # "chunked" (tokens per step), "full" (whole prompt), "ubatch" (llama.cpp)
+    base_overhead_gb: float  # per GPU, outside the KV pool (CUDA context, workspaces)
+    mla_latent_cache: bool  # caches the MLA latent (vs the expanded per-head K/V)
+    layer_split: bool  # splits layers across GPUs (llama.cpp, transformers device_map) vs TP
+    source: str
+
+    def prefill_tokens(self, gpu: Gpu) -> int:
+        """Tokens processed per prefill step: the activation peak scales with it."""
+        gib = gpu.memory_gib
+        match self.engine:
+            case Engine.VLLM | Engine.TGI:
+                # vllm/engine/arg_utils.py: 8192 for `vllm serve` on >= 70 GiB non-A100 GPUs.
+                return 8192 if gib >= 70 and "a100" not in gpu.id else 2048
+            case Engine.SGLANG:
+                # sglang server_args.py: chunked_prefill_size by GPU memory.
+                return 2048 if gib < 35 else 4096 if gib < 60 else 8192 if gib < 160 else 16384
+            case Engine.LMDEPLOY:
+                return 8192
+            case Engine.LLAMA_CPP | Engine.OLLAMA:
+                return 512  # n_ubatch
+            case Engine.TRANSFORMERS:
+                return 0  # the whole prompt at once
+        return 0  # pragma: no cover - every engine is matched above
+
+    def max_num_seqs(self, gpu: Gpu) -> int:
+        """Sequences vLLM's profile run samples logits for (vllm/engine/arg_utils.py)."""
+        if self.engine in (Engine.VLLM, Engine.TGI):
+            return 1024 if gpu.memory_gib >= 70 and "a100" not in gpu.id else 256
+        return 1
+
+    def runtime_overhead_gb(self, tp: int) -> float:
+        """Memory per GPU outside tensors; NCCL buffers add to it under tensor parallelism."""
+        if self.base_overhead_gb == NON_TORCH_GB and tp > 1:
+            return NON_TORCH_TP_GB
+        return self.base_overhead_gb
+
+    def reserved_gb(self, gpu: Gpu) -> float:
+        """Memory per GPU the engine keeps out of its weights + KV budget."""
+        capacity = gpu.memory_gb
+        match self.engine:
+            case Engine.SGLANG:
+                # server_args.py: reserved = 512 MB + 1.5 x chunk + 2 x cuda_graph_max_bs (MB),
+                # at least 10 GB on GPUs over 60 GB.
+                graph_bs = (
+                    8 if capacity < 20 else 80 if capacity < 35 else 160 if capacity < 60 else 512
+                )
+                reserved = (512 + 1.5 * self.prefill_tokens(gpu) + 2 * graph_bs) / 1000
+                return max(reserved, 10.0) if capacity > 60 else reserved
+            case Engine.OLLAMA:
+                return 457 * 2**20 / 1e9  # ollama ml/device.go: 457 MiB per GPU
+        return 0.0
+
+
+_TORCH = (
+    "bf16", "fp16", "fp8", "gptq-int8", "gptq-int4", "awq", "mxfp4", "nf4",
+)  # fmt: skip
+
+PROFILES: dict[Engine, EngineProfile] = {
+    Engine.VLLM: EngineProfile(
+        Engine.VLLM,
+        _TORCH,
+        ("auto", "bf16", "fp16", "fp8"),
+        "total",
+        0.9,
+        "chunked",
+        NON_TORCH_GB,
+        mla_latent_cache=True,
+        layer_split=False,
+        source="https://github.com/vllm-project/vllm/blob/c1d86421174a87056edc90a41dc9942391509e84/vllm/config/cache.py",
+    ),
+    Engine.SGLANG: EngineProfile(
+        Engine.SGLANG,
+        ("bf16", "fp16", "fp8", "gptq-int4", "awq", "mxfp4", "nf4"),
+        ("auto", "bf16", "fp16", "fp8"),
+        "total",
+        1.0,
+        "chunked",
+        NON_TORCH_GB,
+        mla_latent_cache=True,
+        layer_split=False,
+        source="https://github.com/sgl-project/sglang/blob/main/python/sglang/srt/server_args.py",
+    ),
+    Engine.TRANSFORMERS: EngineProfile(
+        Engine.TRANSFORMERS,
+        _TORCH,
+        ("auto", "bf16", "fp16"),
+        "total",
+        1.0,
+        "full",
+        NON_TORCH_GB,
+        mla_latent_cache=False,
+        layer_split=True,
+        source="https://github.com/huggingface/transformers/blob/1097d4b3f8dd6440add50f87a2784b03cc0b4c85/src/transformers/generation/utils.py",
+    ),
+    Engine.LLAMA_CPP: EngineProfile(
+        Engine.LLAMA_CPP,
+        GGUF_FORMATS + ("mxfp4",),
+        ("auto", "fp16", "q8_0", "q4_0"),
+        "total",
+        1.0,
+        "ubatch",
+        GGML_CONTEXT_GB,
+        mla_latent_cache=True,
+        layer_split=True,
+        source="https://github.com/ggml-org/llama.cpp/blob/de93b991682fa46acabb813641f7f6b884ad5dd0/common/common.h",
+    ),
+    Engine.OLLAMA: EngineProfile(
+        Engine.OLLAMA,
+        GGUF_FORMATS + ("mxfp4",),
+        ("auto", "fp16", "q8_0", "q4_0"),
+        "total",
+        1.0,
+        "ubatch",
+        GGML_CONTEXT_GB,
+        mla_latent_cache=True,
+        layer_split=True,
+        source="https://github.com/ollama/ollama/blob/v0.32.15/server/sched.go",
+    ),
+    Engine.LMDEPLOY: EngineProfile(
+        Engine.LMDEPLOY,
+        ("bf16", "fp16", "fp8", "gptq-int4", "awq", "mxfp4"),
+        ("auto", "bf16", "fp16", "q8_0", "q4_0"),
+        "free",
+        0.8,
+        "chunked",
+        NON_TORCH_GB,
+        mla_latent_cache=True,
+        layer_split=False,
+        source="https://github.com/InternLM/lmdeploy/blob/v0.16.0/lmdeploy/messages.py",
+    ),
+    Engine.TGI: EngineProfile(
+        Engine.TGI,
+        ("bf16", "fp16", "fp8", "gptq-int4", "awq", "nf4"),
+        ("auto", "bf16", "fp16", "fp8"),
+        "total",
+        0.9,
+        "chunked",
+        NON_TORCH_GB,
+        mla_latent_cache=True,
+        layer_split=False,
+        source="https://github.com/huggingface/text-generation-inference/blob/v3.3.7/docs/source/reference/launcher.md",
+    ),
+}
+
+# Fraction of peak memory bandwidth a decode step achieves (an assumption, shown in every basis).
+BANDWIDTH_EFFICIENCY = {
+    Engine.VLLM: 0.75,
+    Engine.SGLANG: 0.75,
+    Engine.LMDEPLOY: 0.75,
+    Engine.TGI: 0.7,
+    Engine.LLAMA_CPP: 0.65,
+    Engine.OLLAMA: 0.65,
+    Engine.TRANSFORMERS: 0.45,
+}
+# Fraction of peak tensor throughput a prefill achieves (model FLOPs utilisation, assumed).
+PREFILL_MFU = 0.4

@@ -1,0 +1,489 @@
+"""The planner's arithmetic: weights, KV cache, activations and overhead per GPU, and speed.
+
+Pure functions over catalog records; every figure keeps its parts so `plan --explain` and the JSON
+can show how it was reached. GB means 10^9 bytes. Formulas and sources: docs/memory.md.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+
+from llmpick.engines import (
+    APPLE_GPU_SHARE,
+    BANDWIDTH_EFFICIENCY,
+    DRIVER_VISIBLE,
+    KV_BYTES,
+    PREFILL_MFU,
+    PROFILES,
+    Engine,
+    EngineProfile,
+)
+from llmpick.hardware import Hardware
+from llmpick.params import ATTN_K, ATTN_V, EMBED, ENCODER, OUTPUT, TensorGroup, tensor_groups
+from llmpick.quant import FORMATS, Format, native_format, weight_bytes
+from llmpick.records import Architecture, Gpu, ModelCard
+
+GB = 1e9
+DEFAULT_CONTEXT = 8192
+LORA_RANK = 16
+
+
+class Mode(StrEnum):
+    INFERENCE = "inference"
+    LORA = "lora"
+    QLORA = "qlora"
+    FULL = "full"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the model is split: tensor-parallel ranks x pipeline stages (layer groups)."""
+
+    tp: int
+    pp: int
+
+    @property
+    def gpus(self) -> int:
+        return self.tp * self.pp
+
+
+def choose_layout(model: ModelCard, hw: Hardware, engine: Engine, mode: Mode) -> Layout:
+    """All GPUs in one instance: tensor parallel inside a node (the TP size must divide the
+    attention heads, as vLLM checks), pipeline stages across nodes or for leftover GPUs.
+    llama.cpp and transformers split layers across GPUs instead (no tensor parallelism)."""
+    if mode != Mode.INFERENCE:
+        return Layout(tp=1, pp=1)  # data parallel / ZeRO: every GPU runs the whole model
+    if PROFILES[engine].layer_split or hw.count == 1:
+        return Layout(tp=1, pp=hw.count)
+    heads = model.architecture.attention_heads
+    per_node = hw.gpus_per_node
+    tp = max(t for t in (1, 2, 4, 8, 16) if t <= per_node and per_node % t == 0 and heads % t == 0)
+    return Layout(tp=tp, pp=hw.count // tp)
+
+
+# --- weights --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeightSplit:
+    """Weight bytes of the whole model by where they live."""
+
+    layers: float  # per-layer tensors (attention, MLP, experts, norms...)
+    kv_proj: float  # k/v projections (replicated when TP exceeds the KV heads)
+    embed: float
+    head: float
+    encoder: float
+    experts: float  # routed experts only (subset of `layers`), for speed maths
+    host_embed: bool  # llama.cpp keeps input embeddings in host memory
+
+    @property
+    def total(self) -> float:
+        return self.layers + self.kv_proj + self.embed + self.head + self.encoder
+
+
+def _is_gguf_mxfp4(fmt: Format, engine: Engine) -> bool:
+    return fmt.name == "mxfp4" and engine in (Engine.LLAMA_CPP, Engine.OLLAMA)
+
+
+# vLLM loads MXFP4 on GPUs without FP4 units through its Marlin weight-only path, which keeps one
+# 16-bit scale per 32 weights: gpt-oss-120b "Model loading took 64.38 GiB" on an H100 (vllm
+# issue #33155) against a 60.7 GiB checkpoint. 4 + 16/32 bits per weight.
+MARLIN_MXFP4 = Format("mxfp4", FORMATS["mxfp4"].kind, 4 + 16 / 32, "", "MXFP4 via Marlin")
+
+
+def split_weights(
+    model: ModelCard, fmt: Format | None, engine: Engine, gpu: Gpu | None = None
+) -> WeightSplit:
+    """Weight bytes for a model in a format (None: as released), grouped for sharding."""
+    groups = tensor_groups(model.architecture)
+    effective = fmt or native_format(model)
+    gguf_mxfp4 = _is_gguf_mxfp4(effective, engine)
+    if effective.name == "mxfp4" and not gguf_mxfp4 and gpu is not None and not gpu.fp4:
+        fmt = MARLIN_MXFP4
+    elif gguf_mxfp4:
+        fmt = FORMATS["mxfp4"]
+    sizes = weight_bytes(model, fmt, gguf_mxfp4)
+    acc = {"layers": 0.0, "kv_proj": 0.0, "embed": 0.0, "head": 0.0, "encoder": 0.0, "experts": 0.0}
+    for group, size in zip(groups, sizes, strict=True):
+        acc[_slot(group)] += size
+        if group.expert:
+            acc["experts"] += size
+    host = engine in (Engine.LLAMA_CPP, Engine.OLLAMA) and not model.architecture.tied_embeddings
+    return WeightSplit(host_embed=host, **acc)
+
+
+def _slot(group: TensorGroup) -> str:
+    if group.role == EMBED:
+        return "embed"
+    if group.role == OUTPUT:
+        return "head"
+    if group.role == ENCODER:
+        return "encoder"
+    if group.role in (ATTN_K, ATTN_V):
+        return "kv_proj"
+    return "layers"
+
+
+def weights_per_gpu(w: WeightSplit, arch: Architecture, layout: Layout) -> float:
+    """The busiest GPU's share: layers split across stages and ranks; K/V projections replicated
+    when TP exceeds the KV heads; embeddings on the first stage, the head on the last."""
+    tp, pp = layout.tp, layout.pp
+    kv_share = -(-arch.kv_heads // tp) / arch.kv_heads if arch.attention == "full" else 1 / tp
+    embed = 0.0 if w.host_embed else w.embed
+    ends = max(embed + w.encoder, w.head) if pp > 1 else embed + w.encoder + w.head
+    return (w.layers / tp + w.kv_proj * kv_share) / pp + ends / tp
+
+
+# --- KV cache -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KvShape:
+    """Bytes of cache per token (full and windowed layers) and per sequence (fixed state)."""
+
+    full_per_token: float  # layers that keep every token
+    window_per_token: float  # sliding-window layers: keep at most `window` tokens
+    window: int
+    state_per_seq: float  # linear-attention layers: constant state per sequence
+    kind: str  # "gqa" | "mla-latent" | "mla-expanded"
+    tp_shard: float  # share of the cache one TP rank holds
+    lines: tuple[str, ...] = field(default=(), compare=False)
+
+    def total(self, context: int, batch: int) -> float:
+        """Whole-model cache bytes for `batch` sequences of `context` tokens."""
+        windowed = min(context, self.window) if self.window else 0
+        return batch * (
+            self.full_per_token * context + self.window_per_token * windowed + self.state_per_seq
+        )
+
+
+def kv_shape(model: ModelCard, kv_dtype: str, engine: Engine, tp: int) -> KvShape:
+    """Cache per token by layer kind; MLA caches its latent, sliding layers cap at the window,
+    linear-attention layers hold a constant state."""
+    arch = model.architecture
+    b = KV_BYTES[kv_dtype]
+    profile = PROFILES[engine]
+    n_attn = arch.attention_layers
+    n_win = arch.windowed_layers
+    lines = []
+    if arch.mla is not None and profile.mla_latent_cache:
+        per_layer = (arch.mla.kv_lora_rank + arch.mla.qk_rope_head_dim) * b
+        kind, shard = "mla-latent", 1.0  # the latent is shared by all heads: every rank keeps it
+        lines.append(
+            f"MLA latent: ({arch.mla.kv_lora_rank} + {arch.mla.qk_rope_head_dim}) x {b:g} B "
+            f"= {per_layer:g} B per token per layer, kept whole on every TP rank"
+        )
+    elif arch.mla is not None:
+        m = arch.mla
+        per_layer = (
+            arch.attention_heads * (m.qk_nope_head_dim + m.qk_rope_head_dim + m.v_head_dim) * b
+        )
+        kind, shard = "mla-expanded", 1.0 / tp
+        lines.append(
+            f"{engine} caches MLA expanded per head: {arch.attention_heads} x "
+            f"({m.qk_nope_head_dim} + {m.qk_rope_head_dim} + {m.v_head_dim}) x {b:g} B "
+            f"= {per_layer:,.0f} B per token per layer"
+        )
+    else:
+        per_layer = 2 * arch.kv_heads * arch.head_dim * b
+        kind = "gqa"
+        shard = -(-arch.kv_heads // tp) / arch.kv_heads
+        lines.append(
+            f"K+V: 2 x {arch.kv_heads} KV heads x {arch.head_dim} x {b:g} B "
+            f"= {per_layer:,.0f} B per token per layer"
+        )
+    window = arch.sliding_window or 0
+    if window and engine in (Engine.LLAMA_CPP, Engine.OLLAMA):
+        window += 512  # llama.cpp's SWA cache keeps window + ubatch tokens
+    if n_win:
+        lines.append(f"{n_win} of {n_attn} attention layers keep at most {window:,} tokens")
+    state = 0.0
+    lin = arch.linear_attention
+    if lin is not None:
+        k_width = lin.key_heads * lin.key_head_dim
+        v_width = lin.heads * lin.value_head_dim
+        conv = (2 * k_width + v_width) if lin.kind == "gated-deltanet" else (v_width + 2 * k_width)
+        per_seq_layer = (lin.heads * lin.key_head_dim * lin.value_head_dim) * 2 + (
+            conv * max(lin.conv_kernel - 1, 0) * 2
+        )
+        state = per_seq_layer * lin.layers
+        lines.append(
+            f"{lin.layers} {lin.kind} layers: constant state {per_seq_layer / 1e6:.2f} MB "
+            "per sequence per layer (16-bit), whatever the context"
+        )
+    return KvShape(
+        full_per_token=per_layer * (n_attn - n_win),
+        window_per_token=per_layer * n_win,
+        window=window,
+        state_per_seq=state,
+        kind=kind,
+        tp_shard=shard,
+        lines=tuple(lines),
+    )
+
+
+# --- activations ----------------------------------------------------------------------------
+
+
+def _mlp_width(arch: Architecture, tokens_per_expert_share: float = 1.0) -> float:
+    """The MLP intermediate width a token touches (dense width, or top-k experts + shared)."""
+    moe = arch.moe
+    if moe is None:
+        return float(arch.intermediate_size or 0)
+    shared = (
+        moe.shared_expert_intermediate_size or moe.shared_experts * moe.expert_intermediate_size
+    )
+    routed = moe.experts_per_token * moe.expert_intermediate_size * tokens_per_expert_share
+    return max(routed + shared, float(arch.intermediate_size or 0) if moe.dense_layers else 0.0)
+
+
+def activation_bytes(
+    model: ModelCard, profile: EngineProfile, gpu: Gpu, tp: int, prompt_tokens: int, batch: int
+) -> tuple[float, str]:
+    """Peak transient memory of one forward pass on one GPU, and how it was reached.
+
+    Layers run one after another, so the peak is the widest layer's intermediates plus the
+    residual stream, not a sum over layers. Chunked-prefill engines bound the tokens per step;
+    transformers runs the whole prompt at once.
+    """
+    arch = model.architecture
+    h = arch.hidden_size
+    q_width = arch.attention_heads * arch.head_dim
+    kv_width = arch.kv_heads * arch.head_dim
+    vocab = arch.vocab_size
+    mlp: float
+    attn: float
+    if profile.prefill == "full":
+        tokens = prompt_tokens * batch
+        # gate, up and their product coexist (3 x T x i x 2 B); transformers computes logits for
+        # the last token only during generate (logits_to_keep=1).
+        mlp = 3 * tokens * _mlp_width(arch) * 2
+        attn = tokens * (2 * q_width + 2 * kv_width) * 2
+        hidden = 4 * tokens * h * 2
+        logits = batch * vocab * 4
+        what = f"whole prompt at once: {tokens:,} tokens"
+    elif profile.prefill == "ubatch":
+        tokens = min(profile.prefill_tokens(gpu), prompt_tokens * batch)
+        # ggml keeps f32 intermediates; the graph is reserved for a full ubatch of outputs.
+        mlp = tokens * 3 * _mlp_width(arch) * 4
+        attn = tokens * (2 * q_width + 2 * kv_width) * 4
+        hidden = 4 * tokens * h * 4
+        logits = tokens * vocab * 4
+        what = f"compute buffer for a ubatch of {tokens:,} tokens (f32)"
+    else:
+        tokens = min(profile.prefill_tokens(gpu), prompt_tokens * batch)
+        # fused gate_up output (2i), its activation (i); per rank under TP.
+        mlp = tokens * 3 * _mlp_width(arch) * 2 / tp
+        attn = tokens * (2 * q_width + 2 * kv_width) * 2 / tp
+        hidden = 4 * tokens * h * 2
+        logits = profile.max_num_seqs(gpu) * vocab * 4
+        what = f"chunked prefill of {tokens:,} tokens per step"
+    total = max(mlp, attn) + hidden + logits
+    return total, f"{what}: intermediates {max(mlp, attn) / GB:.2f} GB + residual stream " + (
+        f"{hidden / GB:.2f} GB + logits {logits / GB:.2f} GB"
+    )
+
+
+# --- the estimate ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Per-GPU figures for the busiest GPU (GB), and whole-deployment sums."""
+
+    weights_gb: float
+    kv_gb: float
+    activation_gb: float
+    overhead_gb: float
+    per_gpu_gb: float
+    per_gpu_available_gb: float
+    layout: Layout
+    gpus: int
+    weights_total_gb: float
+    kv_total_gb: float
+
+    @property
+    def fits(self) -> bool:
+        return self.per_gpu_gb <= self.per_gpu_available_gb
+
+    @property
+    def headroom_gb(self) -> float:
+        return self.per_gpu_available_gb - self.per_gpu_gb
+
+
+def gpu_capacity_gb(gpu: Gpu) -> float:
+    """Memory a process can use on this GPU, GB."""
+    share = APPLE_GPU_SHARE if gpu.kind == "apple" else DRIVER_VISIBLE
+    return gpu.memory_gb * share
+
+
+@dataclass(frozen=True)
+class Planner:
+    """Everything fixed for one model, format, engine and hardware; vary context and batch."""
+
+    model: ModelCard
+    hw: Hardware
+    fmt: Format | None
+    engine: Engine
+    kv_dtype: str
+    layout: Layout
+    weights: WeightSplit
+    kv: KvShape
+
+    @classmethod
+    def build(
+        cls,
+        model: ModelCard,
+        hw: Hardware,
+        fmt: Format | None,
+        engine: Engine,
+        kv_dtype: str = "auto",
+    ) -> "Planner":
+        layout = choose_layout(model, hw, engine, Mode.INFERENCE)
+        return cls(
+            model=model,
+            hw=hw,
+            fmt=fmt,
+            engine=engine,
+            kv_dtype=kv_dtype,
+            layout=layout,
+            weights=split_weights(model, fmt, engine, hw.gpu),
+            kv=kv_shape(model, kv_dtype, engine, layout.tp),
+        )
+
+    @property
+    def format(self) -> Format:
+        return self.fmt or native_format(self.model)
+
+    def estimate(self, context: int, batch: int, prompt_tokens: int | None = None) -> Estimate:
+        """Memory for `batch` sequences of `context` tokens (the prompt defaults to all of it)."""
+        profile = PROFILES[self.engine]
+        gpu = self.hw.gpu
+        layout = self.layout
+        arch = self.model.architecture
+        weights = weights_per_gpu(self.weights, arch, layout) / GB
+        kv_total = self.kv.total(context, batch)
+        kv = kv_total * self.kv.tp_shard / layout.pp / GB
+        prompt = prompt_tokens or context
+        act, _ = activation_bytes(self.model, profile, gpu, layout.tp, prompt, batch)
+        capacity = gpu_capacity_gb(gpu)
+        reserved = profile.reserved_gb(gpu)
+        overhead = profile.runtime_overhead_gb(layout.tp)
+        activation = act / GB
+        if profile.prefill == "full":
+            # The prefill peak holds the prompt's cache plus the intermediates; the end of
+            # generation holds the whole cache. Count what the prefill adds beyond the latter.
+            kv_prompt = self.kv.total(prompt, batch) * self.kv.tp_shard / layout.pp / GB
+            activation = max(0.0, kv_prompt + activation - kv)
+        if self.engine == Engine.SGLANG:
+            # Activations, CUDA graphs and the runtime live in SGLang's reserved share.
+            activation = max(activation, reserved - overhead)
+            reserved = 0.0
+        overhead += reserved
+        per_gpu = weights + kv + activation + overhead
+        if profile.budget == "free":
+            free = capacity - weights - activation - overhead
+            available = weights + activation + overhead + profile.budget_fraction * max(free, 0.0)
+        else:
+            available = capacity * profile.budget_fraction
+        return Estimate(
+            weights_gb=weights,
+            kv_gb=kv,
+            activation_gb=activation,
+            overhead_gb=overhead,
+            per_gpu_gb=per_gpu,
+            per_gpu_available_gb=available,
+            layout=layout,
+            gpus=self.hw.count,
+            weights_total_gb=self.weights.total / GB,
+            kv_total_gb=kv_total / GB,
+        )
+
+    def max_context(self, batch: int) -> int:
+        """The longest context (up to the model's maximum) that fits with `batch` sequences."""
+        return largest(lambda c: self.estimate(c, batch).fits, 1, self.model.context_tokens)
+
+    def max_batch(self, context: int, limit: int = 4096) -> int:
+        """How many sequences of `context` tokens fit at once."""
+        return largest(lambda b: self.estimate(context, b, prompt_tokens=context).fits, 1, limit)
+
+    def decode_tokens_per_s(self, context: int, batch: int) -> float:
+        """Per-sequence decode speed: bytes read per step / (bandwidth x efficiency x TP)."""
+        read = self.bytes_read_per_step(context, batch)
+        bw = self.hw.gpu.bandwidth_gb_s * GB * BANDWIDTH_EFFICIENCY[self.engine] * self.layout.tp
+        return bw / read
+
+    def bytes_read_per_step(self, context: int, batch: int) -> float:
+        """Weights a decode step reads (all but the input embedding; MoE: the experts the batch
+        touches) plus every sequence's cache."""
+        w = self.weights
+        weights = w.total - w.embed - w.encoder
+        moe = self.model.architecture.moe
+        if moe is not None and w.experts:
+            touched = 1 - (1 - moe.experts_per_token / moe.experts) ** batch
+            weights -= w.experts * (1 - touched)
+        return weights + self.kv.total(context, batch)
+
+    def prefill_tokens_per_s(self, prompt_tokens: int) -> float | None:
+        """Prompt processing speed from FLOPs: 2 x active params + attention, at an assumed MFU."""
+        gpu = self.hw.gpu
+        fp8 = self.format.name in ("fp8",) and gpu.fp8 and gpu.fp8_tflops
+        tflops = gpu.fp8_tflops if fp8 else (gpu.bf16_tflops or gpu.fp16_tflops)
+        if not tflops:
+            return None
+        arch = self.model.architecture
+        q_width = arch.attention_heads * arch.head_dim
+        flops_per_token = 2 * active_params(self.model) + 2 * prompt_tokens * q_width * (
+            arch.attention_layers
+        )
+        rate = tflops * 1e12 * PREFILL_MFU * self.layout.gpus
+        return rate / flops_per_token
+
+
+def active_params(model: ModelCard) -> float:
+    """Parameters a token runs through (computed from the architecture)."""
+    return _active(model.architecture)
+
+
+@lru_cache(maxsize=8192)
+def _active(arch: Architecture) -> float:
+    from llmpick.params import count_params
+
+    return float(count_params(arch).active(arch))
+
+
+def largest(ok: Callable[[int], bool], lo: int, hi: int) -> int:
+    """The largest n in [lo, hi] with ok(n) (ok is monotone: true then false); 0 if none."""
+    if hi < lo or not ok(lo):
+        return 0
+    if ok(hi):
+        return hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def default_context(model: ModelCard) -> int:
+    """A realistic serving context when none is given: 8192, or less for a shorter model."""
+    return min(DEFAULT_CONTEXT, model.context_tokens)
+
+
+def formats_for(model: ModelCard, engine: Engine) -> list[Format | None]:
+    """Formats the engine can load, the checkpoint's own first (None)."""
+    profile = PROFILES[engine]
+    out: list[Format | None] = []
+    if native_format(model).name in profile.formats:
+        out.append(None)
+    for name in profile.formats:
+        fmt = FORMATS[name.lower()]
+        if fmt.name == "mxfp4" and model.native_dtype != "mxfp4":
+            continue  # MXFP4 checkpoints exist only where the vendor ships them
+        if fmt == native_format(model) and None in out:
+            continue
+        out.append(fmt)
+    return out

@@ -1,0 +1,223 @@
+"""The planner's answers to the cases blogs get wrong, and the `plan` command's contract."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from llmpick.catalog import Catalog, load_catalog
+from llmpick.cli import app
+from llmpick.engines import Engine
+from llmpick.errors import UsageError
+from llmpick.hardware import parse_gpu_spec
+from llmpick.memory import Mode, Planner, kv_shape
+from llmpick.plan import PlanOptions, make_plan
+from llmpick.quant import get_format
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return load_catalog()
+
+
+def plan(cat: Catalog, model: str, gpu: str, **opts: object):  # type: ignore[no-untyped-def]
+    return make_plan(cat.find_model(model), parse_gpu_spec(cat, gpu), PlanOptions(**opts))  # type: ignore[arg-type]
+
+
+class TestHardCases:
+    def test_671b_does_not_fit_on_4x_a100_80_in_any_format(self, cat: Catalog) -> None:
+        p = plan(cat, "deepseek-ai/DeepSeek-V3", "4xA100-80")
+        assert p.quant == "fp8 (as released)"
+        assert not p.fits
+        assert not any(f.fits for f in p.formats)
+
+    def test_671b_fits_on_8x_h200_with_room_for_many_sequences(self, cat: Catalog) -> None:
+        p = plan(cat, "deepseek-ai/DeepSeek-V3", "8xH200")
+        assert p.fits
+        assert (p.tensor_parallel_size, p.pipeline_parallel_size) == (8, 1)
+        assert p.max_context_tokens == 131072
+        assert p.max_concurrent_sequences >= 50
+
+    def test_mla_cache_is_the_latent_not_full_heads(self, cat: Catalog) -> None:
+        v3 = cat.find_model("deepseek-ai/DeepSeek-V3")
+        latent = kv_shape(v3, "auto", Engine.VLLM, tp=1)
+        expanded = kv_shape(v3, "auto", Engine.TRANSFORMERS, tp=1)
+        assert latent.full_per_token == 61 * (512 + 64) * 2  # 70,272 B per token
+        assert expanded.full_per_token == 61 * 128 * (128 + 64 + 128) * 2
+        assert expanded.full_per_token / latent.full_per_token > 25
+
+    def test_qlora_of_a_70b_does_not_fit_one_rtx4090(self, cat: Catalog) -> None:
+        p = plan(cat, "llama3.3:70b", "1xRTX4090", mode=Mode.QLORA, context=2048)
+        weights = next(x for x in p.parts if x.name == "weights")
+        assert weights.gb > 24
+        assert not p.fits
+
+    def test_qlora_of_an_8b_fits_one_rtx4090(self, cat: Catalog) -> None:
+        p = plan(cat, "llama3.1:8b", "1xRTX4090", mode=Mode.QLORA, context=2048)
+        assert p.fits
+        assert p.quant == "nf4"
+
+    def test_moe_sized_by_total_not_active_params(self, cat: Catalog) -> None:
+        p = plan(cat, "Qwen/Qwen3-30B-A3B", "1xH100", quant="bf16")
+        weights = next(x for x in p.parts if x.name == "weights")
+        assert 60 < weights.gb < 62  # 30.5B x 2 B, not 3.3B active x 2 B
+
+    def test_sliding_window_layers_are_capped(self, cat: Catalog) -> None:
+        gemma = cat.find_model("google/gemma-3-27b-it")
+        kv = kv_shape(gemma, "auto", Engine.VLLM, tp=1)
+        per_layer = 2 * 16 * 128 * 2
+        assert kv.total(131072, 1) == per_layer * (10 * 131072 + 52 * 1024)
+
+    def test_native_mxfp4_is_the_default_for_gpt_oss(self, cat: Catalog) -> None:
+        p = plan(cat, "openai/gpt-oss-120b", "1xH100")
+        assert p.quant == "mxfp4 (as released)"
+        assert p.fits
+        assert 100_000 < p.max_context_tokens < 131072
+
+    def test_default_context_is_realistic_not_the_maximum(self, cat: Catalog) -> None:
+        p = plan(cat, "meta-llama/Llama-4-Scout-17B-16E-Instruct", "8xH100")
+        assert p.context_tokens == 8192
+        assert "the model supports 10,485,760" in p.context_note
+
+    def test_linear_attention_state_does_not_grow(self, cat: Catalog) -> None:
+        nxt = cat.find_model("Qwen/Qwen3-Next-80B-A3B-Instruct")
+        kv = kv_shape(nxt, "auto", Engine.VLLM, tp=1)
+        assert kv.state_per_seq > 0
+        grow = kv.total(200_000, 1) - kv.total(100_000, 1)
+        assert grow == kv.full_per_token * 100_000  # only the 12 full-attention layers grow
+
+    def test_tp_must_divide_the_heads(self, cat: Catalog) -> None:
+        p = plan(cat, "Qwen/Qwen2.5-7B-Instruct", "8xH100")  # 28 heads: TP 8 is impossible
+        assert (p.tensor_parallel_size, p.pipeline_parallel_size) == (4, 2)
+
+    def test_kv_heads_replicate_when_tp_exceeds_them(self, cat: Catalog) -> None:
+        model = cat.find_model("Qwen/Qwen2.5-72B-Instruct")  # 8 KV heads
+        kv = kv_shape(model, "auto", Engine.VLLM, tp=8)
+        assert kv.tp_shard == 1 / 8
+        small = cat.find_model("Qwen/Qwen2.5-1.5B-Instruct")  # 2 KV heads
+        assert kv_shape(small, "auto", Engine.VLLM, tp=4).tp_shard == 1 / 2
+
+    def test_quantized_kv_halves_the_cache(self, cat: Catalog) -> None:
+        model = cat.find_model("llama3.1:8b")
+        hw = parse_gpu_spec(cat, "1xL40S")
+        bf16 = Planner.build(model, hw, None, Engine.VLLM).estimate(32768, 4)
+        fp8 = Planner.build(model, hw, None, Engine.VLLM, "fp8").estimate(32768, 4)
+        assert fp8.kv_gb == pytest.approx(bf16.kv_gb / 2)
+
+    def test_llama_cpp_keeps_input_embeddings_on_the_host(self, cat: Catalog) -> None:
+        model = cat.find_model("llama3.1:8b")
+        hw = parse_gpu_spec(cat, "1xRTX4090")
+        planner = Planner.build(model, hw, get_format("Q4_K_M"), Engine.LLAMA_CPP)
+        assert planner.weights.host_embed
+        assert planner.estimate(8192, 1).weights_gb < planner.weights.total / 1e9
+
+
+class TestOptions:
+    def test_engine_cannot_load_format(self, cat: Catalog) -> None:
+        with pytest.raises(UsageError, match="--quant awq: llama.cpp does not load this format"):
+            plan(cat, "llama3.1:8b", "1xRTX4090", engine=Engine.LLAMA_CPP, quant="awq")
+
+    def test_context_beyond_the_model_is_a_usage_error(self, cat: Catalog) -> None:
+        with pytest.raises(UsageError, match="exceeds .* maximum of 131,072"):
+            plan(cat, "llama3.1:8b", "1xH100", context=200_000)
+
+    def test_mxfp4_only_where_released(self, cat: Catalog) -> None:
+        with pytest.raises(UsageError, match="has no MXFP4 checkpoint"):
+            plan(cat, "llama3.1:8b", "1xH100", quant="mxfp4")
+
+
+class TestPlanCommand:
+    def test_json_contract(self, runner: CliRunner) -> None:
+        result = runner.invoke(
+            app, ["plan", "llama3.3:70b", "--gpu", "2xH100", "-f", "json"], catch_exceptions=False
+        )
+        assert result.exit_code == 0, result.output
+        doc = json.loads(result.stdout)
+        for key in (
+            "model", "quant", "engine", "mode", "context_tokens", "batch", "gpus",
+            "tensor_parallel_size", "weights_gb", "kv_cache_gb", "activation_gb", "overhead_gb",
+            "total_gb", "available_gb", "per_gpu_gb", "fits", "max_context_tokens",
+            "decode_tokens_per_s", "basis",
+        ):  # fmt: skip
+            assert key in doc, key
+        assert doc["model"] == "meta-llama/Llama-3.3-70B-Instruct"
+        assert doc["tensor_parallel_size"] == 2
+        # bf16 70B on 2 x H100 under vLLM's 0.9 budget: 70.55 GB weights per GPU leave room
+        # for about 5K tokens, not the 8K default.
+        assert doc["fits"] is False
+        assert 4000 < doc["max_context_tokens"] < 6000
+        assert doc["weights_gb"] == pytest.approx(141.11, abs=0.02)
+        assert {p["name"] for p in doc["parts"]} == {
+            "weights",
+            "kv_cache",
+            "activation",
+            "overhead",
+        }
+        assert all(isinstance(line, str) for line in doc["basis"])
+
+    def test_not_fitting_is_an_answer_unless_check(self, runner: CliRunner) -> None:
+        args = ["plan", "deepseek-v3", "--gpu", "4xA100-80", "-f", "json"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0
+        assert json.loads(result.stdout)["fits"] is False
+        checked = runner.invoke(app, [*args, "--check"])
+        assert checked.exit_code == 1
+        assert "does not fit on 4x NVIDIA A100 SXM4 80GB" in checked.stderr
+
+    def test_check_passes_when_it_fits(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["plan", "llama3.1:8b", "--gpu", "1xL4", "--check"])
+        assert result.exit_code == 0
+
+    def test_table_and_explain(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["plan", "gpt-oss-20b", "--gpu", "1xRTX4090", "--explain"])
+        assert result.exit_code == 0
+        assert "FITS with" in result.stdout
+        assert "basis:" in result.stdout
+        assert "Formats at 8,192 tokens" in result.stdout
+
+    def test_csv_has_a_row_per_format(self, runner: CliRunner) -> None:
+        result = runner.invoke(
+            app, ["plan", "qwen2.5-7b", "--gpu", "1xRTX4090", "--engine", "ollama", "-f", "csv"]
+        )
+        assert result.exit_code == 0
+        rows = result.stdout.strip().splitlines()
+        assert rows[0].startswith("model,gpus,engine,context_tokens,quant")
+        assert len(rows) == 1 + 12
+
+    def test_markdown(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["plan", "phi-4", "--gpu", "1xA10", "-f", "markdown"])
+        assert result.exit_code == 0
+        assert result.stdout.startswith("### Phi-4 on 1x NVIDIA A10")
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--gpu", "1xH10O"], "error: --gpu: unknown GPU 'H10O'"),
+            (["--gpu", "1xH100", "--engine", "vllmm"], "Invalid value"),
+            (["--gpu", "1xH100", "--mode", "train"], "Invalid value"),
+            (["--gpu", "1xH100", "--quant", "q5"], "error: --quant: unknown format 'q5'"),
+            (["--gpu", "1xH100", "--kv-dtype", "int3"], "error: --kv-dtype int3: not an option"),
+        ],
+    )
+    def test_usage_errors_exit_2(self, runner: CliRunner, args: list[str], message: str) -> None:
+        result = runner.invoke(app, ["plan", "llama3.1:8b", *args])
+        assert result.exit_code == 2
+        assert message in result.stderr
+
+    def test_unknown_model_exits_3(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["plan", "llama9", "--gpu", "1xH100"])
+        assert result.exit_code == 3
+
+
+def test_every_model_on_every_gpu(cat: Catalog) -> None:
+    """No crash, positive parts, and a context answer, for all catalog models x GPUs."""
+    from llmpick.hardware import Hardware
+
+    for model in cat.models:
+        for gpu in cat.gpus:
+            engine = Engine.LLAMA_CPP if gpu.kind == "apple" else Engine.VLLM
+            p = make_plan(model, Hardware(gpu, 1), PlanOptions(engine=engine))
+            assert p.per_gpu_gb > 0 and p.per_gpu_available_gb > 0, (model.id, gpu.id)
+            assert all(part.gb >= 0 for part in p.parts), (model.id, gpu.id)
+            assert p.fits == (p.max_context_tokens >= p.context_tokens), (model.id, gpu.id)
+            assert 0 <= p.max_context_tokens <= model.context_tokens
