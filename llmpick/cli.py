@@ -1,10 +1,10 @@
 """The command line: options in, core calls, renderers out, exit codes. The only typer importer."""
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, assert_never
 
 import typer
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
     from llmpick.catalog import Catalog
     from llmpick.hardware import Hardware
+    from llmpick.records import ModelCard
+    from llmpick.scoring import Request
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -72,6 +74,29 @@ def emit(output: "RenderableType | str") -> None:
         typer.echo(output, nl=not output.endswith("\n"))
     else:
         _consoles()[0].print(output)
+
+
+def emit_as(
+    fmt: OutputFormat,
+    table: "Callable[[], RenderableType]",
+    json_doc: "Callable[[], object]",
+    markdown: "Callable[[], str]",
+    csv: "Callable[[], str]",
+) -> None:
+    """Render one result in the chosen format; each renderer runs only if chosen."""
+    from llmpick.render import json
+
+    match fmt:
+        case OutputFormat.TABLE:
+            emit(table())
+        case OutputFormat.JSON:
+            emit(json.dumps(json_doc()))  # type: ignore[arg-type]
+        case OutputFormat.MARKDOWN:
+            emit(markdown())
+        case OutputFormat.CSV:
+            emit(csv())
+        case _:  # pragma: no cover - every format is matched above
+            assert_never(fmt)
 
 
 def say(message: str) -> None:
@@ -150,7 +175,7 @@ def list_(
     from llmpick.catalog import load_catalog
     from llmpick.describe import model_document, model_rows
     from llmpick.listing import select_models
-    from llmpick.render import csv, json, markdown, table
+    from llmpick.render import csv, markdown, table
 
     with reported_errors():
         cat = load_catalog(catalog)
@@ -162,15 +187,13 @@ def list_(
     caption = f"{len(rows)} of {len(cat.models)} models" + "".join(
         f"; {part}" for part in flt.describe()
     )
-    match fmt:
-        case OutputFormat.TABLE:
-            emit(table.model_list(rows, caption))
-        case OutputFormat.JSON:
-            emit(json.dumps({"models": [model_document(m, cat) for m in models]}))
-        case OutputFormat.MARKDOWN:
-            emit(markdown.model_list(rows, caption))
-        case OutputFormat.CSV:
-            emit(csv.model_list(rows))
+    emit_as(
+        fmt,
+        lambda: table.model_list(rows, caption),
+        lambda: {"models": [model_document(m, cat) for m in models]},
+        lambda: markdown.model_list(rows, caption),
+        lambda: csv.model_list(rows),
+    )
 
 
 @app.command()
@@ -182,21 +205,19 @@ def show(
     """Show every fact about a model, each with its source."""
     from llmpick.catalog import load_catalog
     from llmpick.describe import model_document, model_facts
-    from llmpick.render import csv, json, markdown, table
+    from llmpick.render import csv, markdown, table
 
     with reported_errors():
         cat = load_catalog(catalog)
         card = cat.find_model(model)
         facts = model_facts(card, cat)
-    match fmt:
-        case OutputFormat.TABLE:
-            emit(table.facts(facts, card.name))
-        case OutputFormat.JSON:
-            emit(json.dumps(model_document(card, cat)))
-        case OutputFormat.MARKDOWN:
-            emit(markdown.facts(facts, card.name))
-        case OutputFormat.CSV:
-            emit(csv.facts(facts))
+    emit_as(
+        fmt,
+        lambda: table.facts(facts, card.name),
+        lambda: model_document(card, cat),
+        lambda: markdown.facts(facts, card.name),
+        lambda: csv.facts(facts),
+    )
 
 
 @app.command("license")
@@ -208,20 +229,18 @@ def license_(
     """Show a licence's terms and conditions."""
     from llmpick.catalog import load_catalog
     from llmpick.describe import license_document, license_facts
-    from llmpick.render import csv, json, markdown, table
+    from llmpick.render import csv, markdown, table
 
     with reported_errors():
         lic = load_catalog(catalog).license(license_id)
     facts = license_facts(lic)
-    match fmt:
-        case OutputFormat.TABLE:
-            emit(table.facts(facts, lic.name))
-        case OutputFormat.JSON:
-            emit(json.dumps(license_document(lic)))
-        case OutputFormat.MARKDOWN:
-            emit(markdown.facts(facts, lic.name))
-        case OutputFormat.CSV:
-            emit(csv.facts(facts))
+    emit_as(
+        fmt,
+        lambda: table.facts(facts, lic.name),
+        lambda: license_document(lic),
+        lambda: markdown.facts(facts, lic.name),
+        lambda: csv.facts(facts),
+    )
 
 
 def _engine(value: str) -> "Engine":
@@ -284,7 +303,7 @@ def plan(
     from llmpick.catalog import load_catalog
     from llmpick.memory import Mode
     from llmpick.plan import PlanOptions, make_plan
-    from llmpick.render import csv, json, markdown, table
+    from llmpick.render import csv, markdown, table
 
     try:
         run_mode = Mode(mode.lower())
@@ -305,21 +324,142 @@ def plan(
             lora_rank=lora_rank,
         )
         result = make_plan(card, hw, opts)
-    match fmt:
-        case OutputFormat.TABLE:
-            emit(table.plan(result, explain))
-        case OutputFormat.JSON:
-            emit(json.dumps(result.model_dump(mode="json")))
-        case OutputFormat.MARKDOWN:
-            emit(markdown.plan(result))
-        case OutputFormat.CSV:
-            emit(csv.plan_formats(result))
+    emit_as(
+        fmt,
+        lambda: table.plan(result, explain),
+        lambda: result.model_dump(mode="json"),
+        lambda: markdown.plan(result),
+        lambda: csv.plan_formats(result),
+    )
     if check and not result.fits:
         say(
             f"{card.id} does not fit on {hw.label} ({result.per_gpu_gb:.2f} GB needed per GPU, "
             f"{result.per_gpu_available_gb:.2f} GB available)"
         )
         raise typer.Exit(int(ExitCode.POLICY_FAILED))
+
+
+USE_CASES_HELP = "chat, code, reasoning, agents, multimodal, long-context, rag or edge."
+
+
+@app.command()
+def recommend(
+    gpu: GpuOption,
+    lang: Annotated[
+        list[str] | None,
+        typer.Option(help="Language the card must list (repeatable): ISO code or English name."),
+    ] = None,
+    use_case: Annotated[str, typer.Option(help=USE_CASES_HELP)] = "chat",
+    license: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="commercial (default: commercial use allowed, possibly with conditions), "
+            "permissive (OSI), any, or licence ids (repeatable)."
+        ),
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Where you operate, for regional licence terms (e.g. eu).")
+    ] = None,
+    context: ContextOption = None,
+    modality: Annotated[
+        list[str] | None, typer.Option(help="Input the model must take: image, audio, video.")
+    ] = None,
+    engine: EngineOption = "vllm",
+    min_tps: Annotated[
+        float | None, typer.Option(help="Minimum estimated decode tokens/s per sequence.", min=0)
+    ] = None,
+    top: Annotated[int, typer.Option(help="How many to show.", min=1)] = 10,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain", help="Show one model's exact score terms, or why it was excluded."
+        ),
+    ] = None,
+    catalog: CatalogOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Rank the catalog's models for this hardware and these needs, and say why."""
+    from llmpick import options
+    from llmpick.catalog import load_catalog
+    from llmpick.licenses import parse_license_spec
+    from llmpick.quality import USE_CASES
+    from llmpick.render import csv, markdown, table
+    from llmpick.scoring import Request
+    from llmpick.scoring import recommend as rank
+
+    if use_case not in USE_CASES:
+        raise typer.BadParameter(f"{use_case!r}; choose " + USE_CASES_HELP, param_hint="--use-case")
+    with reported_errors():
+        cat = load_catalog(catalog)
+        hw = resolve_hardware(cat, gpu)
+        req = Request(
+            languages=options.language_codes(lang),
+            use_case=use_case,
+            license=parse_license_spec(license, cat, default="commercial"),
+            region=region.strip().lower() if region else None,
+            context=context,
+            modalities=options.modalities(modality),
+            engine=_engine(engine),
+            min_tps=min_tps,
+            top=top,
+        )
+        if explain is not None:
+            _explain(cat, hw, req, cat.find_model(explain), fmt)
+            return
+        result = rank(cat, hw, req)
+    emit_as(
+        fmt,
+        lambda: table.ranking(result),
+        lambda: result.model_dump(mode="json"),
+        lambda: markdown.ranking(result),
+        lambda: csv.ranking(result),
+    )
+    say(f"{len(result.recommendations)} recommended, {len(result.excluded)} excluded")
+
+
+def _explain(
+    cat: "Catalog", hw: "Hardware", req: "Request", card: "ModelCard", fmt: OutputFormat
+) -> None:
+    from llmpick.render import json, table
+    from llmpick.scoring import explain
+
+    result = explain(cat, hw, req, card)
+    if fmt == OutputFormat.JSON:
+        emit(json.dumps(result.model_dump(mode="json")))
+    else:
+        emit(table.explanation(result))
+
+
+@app.command()
+def compare(
+    models: Annotated[
+        list[str], typer.Argument(help="Two or more models (ids, aliases, fragments).")
+    ],
+    gpu: Annotated[
+        str | None, typer.Option("--gpu", "-g", help="Add the best fitting format, memory, speed.")
+    ] = None,
+    catalog: CatalogOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Compare models side by side: sizes, licences, and benchmarks row by row per variant."""
+    from llmpick.catalog import load_catalog
+    from llmpick.compare import compare as side_by_side
+    from llmpick.render import csv, markdown, table
+
+    if len(models) < 2:
+        raise typer.BadParameter("give at least two models", param_hint="MODELS")
+    with reported_errors():
+        cat = load_catalog(catalog)
+        cards = [cat.find_model(m) for m in models]
+        hw = resolve_hardware(cat, gpu) if gpu else None
+        result = side_by_side(cat, cards, hw)
+    emit_as(
+        fmt,
+        lambda: table.comparison(result),
+        lambda: result.model_dump(mode="json"),
+        lambda: markdown.comparison(result),
+        lambda: csv.comparison(result),
+    )
 
 
 @catalog_app.command("validate")

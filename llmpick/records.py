@@ -454,3 +454,110 @@ class Plan(Record):
     formats: tuple[FormatFit, ...]
     basis: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+
+
+class Constraints(Record):
+    """What `recommend` was asked for, as it understood it."""
+
+    gpus: str
+    languages: tuple[str, ...] = ()
+    use_case: str = "chat"
+    license: str = "commercial"
+    license_note: str = ""
+    region: str | None = None
+    context_tokens: int = 8192
+    modalities: tuple[str, ...] = ()
+    engine: str = "vllm"
+    min_tokens_per_s: float | None = None
+    top: int = 10
+
+
+class ScoreTerm(Record):
+    """One component of a model's score, with its explanation."""
+
+    name: str
+    value: float
+    detail: str
+
+
+class Recommendation(Record):
+    rank: int
+    model: str
+    name: str
+    quant: str
+    total_gb: float = Field(description="Per GPU, GB.")
+    available_gb: float = Field(description="Per GPU, GB.")
+    fits: bool
+    score: float
+    quality: float | None = Field(description="Use-case quality percentile, None if unknown.")
+    decode_tokens_per_s: float
+    max_context_tokens: int
+    max_concurrent_sequences: int
+    license: str
+    license_flags: tuple[str, ...]
+    languages: tuple[str, ...]
+    context_tokens: int
+    params: str
+    reasons: tuple[str, ...]
+    caveats: tuple[str, ...] = ()
+    terms: tuple[ScoreTerm, ...] = ()
+
+
+class Exclusion(Record):
+    model: str
+    reason: str
+
+
+class Ranking(Record):
+    """`recommend`'s answer: ranked picks and every excluded model with its reason."""
+
+    hardware: dict[str, object]
+    constraints: Constraints
+    recommendations: tuple[Recommendation, ...]
+    excluded: tuple[Exclusion, ...]
+    basis: tuple[str, ...] = ()
+
+
+class CompareRow(Record):
+    section: str
+    label: str
+    values: tuple[str | None, ...] = Field(description="One per model, None when not reported.")
+    best: tuple[int, ...] = Field((), description="Indexes of the best value(s), if comparable.")
+    note: str | None = None
+
+
+class Comparison(Record):
+    """`compare`: facts side by side; benchmark rows never mix variants."""
+
+    models: tuple[str, ...]
+    names: tuple[str, ...]
+    gpus: str | None = None
+    rows: tuple[CompareRow, ...]
+
+
+class Evidence(Record):
+    """One like-for-like benchmark result behind a quality score."""
+
+    name: str
+    variant: str
+    value: float
+    peer_mean: float
+    sd: float
+    n: int
+    z: float
+    offset: float
+    weight: float
+
+
+class Explanation(Record):
+    """`recommend --explain MODEL`: the score terms, or why the model was excluded."""
+
+    model: str
+    excluded: bool
+    reason: str | None
+    score: float | None
+    quant: str | None
+    terms: tuple[ScoreTerm, ...]
+    theta: float | None
+    evidence: tuple[Evidence, ...]
+    not_comparable: tuple[str, ...]

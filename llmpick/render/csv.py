@@ -4,7 +4,7 @@ import csv
 import io
 
 from llmpick.describe import Fact, ModelRow
-from llmpick.records import Plan
+from llmpick.records import Comparison, Plan, Ranking
 
 
 def write(header: list[str], rows: list[list[object]]) -> str:
@@ -54,5 +54,31 @@ def plan_formats(p: Plan) -> str:
         ] or [
             [p.model, p.gpus, p.engine, p.context_tokens, p.quant, p.weights_gb, p.per_gpu_gb,
              p.per_gpu_available_gb, p.fits, p.max_context_tokens, ""]
+        ],
+    )  # fmt: skip
+
+
+def ranking(r: Ranking) -> str:
+    """`recommend` as CSV: one row per recommendation."""
+    return write(
+        ["rank", "model", "quant", "total_gb", "available_gb", "score", "quality",
+         "decode_tokens_per_s", "license", "license_flags", "languages", "context_tokens"],
+        [
+            [rec.rank, rec.model, rec.quant, rec.total_gb, rec.available_gb, rec.score,
+             "" if rec.quality is None else rec.quality, rec.decode_tokens_per_s, rec.license,
+             ";".join(rec.license_flags), ";".join(rec.languages), rec.context_tokens]
+            for rec in r.recommendations
+        ],
+    )  # fmt: skip
+
+
+def comparison(c: Comparison) -> str:
+    """`compare` as CSV: a column per model."""
+    return write(
+        ["section", "label", *c.models, "best", "note"],
+        [
+            [row.section, row.label, *[v or "" for v in row.values],
+             ";".join(c.models[i] for i in row.best), row.note or ""]
+            for row in c.rows
         ],
     )  # fmt: skip

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from llmpick.describe import Fact, ModelRow, human_tokens
-from llmpick.records import Plan
+from llmpick.records import Comparison, Plan, Ranking
 
 
 def cell(value: object) -> str:
@@ -92,3 +92,52 @@ def plan(p: Plan) -> str:
         ]  # fmt: skip
     lines += ["Basis:", "", *[f"- {b}" for b in p.basis], ""]
     return "\n".join(lines)
+
+
+def ranking(r: Ranking) -> str:
+    """`recommend` as Markdown."""
+    c = r.constraints
+    head = (
+        f"### Recommendations for {c.gpus}\n\nUse case {c.use_case}, context "
+        f"{c.context_tokens:,}, {c.engine}, {c.license}"
+        + (f", languages {', '.join(c.languages)}" if c.languages else "")
+        + (f", region {c.region}" if c.region else "")
+        + ".\n"
+    )
+    body = table(
+        ["#", "Model", "Params", "Format", "GB/GPU", "tok/s (est.)", "Quality", "Licence"],
+        [
+            [
+                rec.rank, f"`{rec.model}`", rec.params, rec.quant,
+                f"{rec.total_gb:.1f} of {rec.available_gb:.1f}", f"{rec.decode_tokens_per_s:,.0f}",
+                f"{rec.quality:.0f}" if rec.quality is not None else "unknown",
+                rec.license + (f" ({', '.join(rec.license_flags)})" if rec.license_flags else ""),
+            ]
+            for rec in r.recommendations
+        ],
+        right={0, 2, 4, 5, 6},
+    )  # fmt: skip
+    lines = [head, body, ""]
+    if r.recommendations:
+        top = r.recommendations[0]
+        lines += [f"**Top pick: {top.name} ({top.quant})**", ""]
+        lines += [f"- {reason}" for reason in top.reasons]
+        lines += ["", "Caveats:", ""] + [f"- {caveat}" for caveat in top.caveats]
+    lines += ["", f"{len(r.excluded)} models excluded; `--format json` lists each reason.", ""]
+    return "\n".join(lines)
+
+
+def comparison(c: Comparison) -> str:
+    """`compare` as Markdown, ready for a design doc."""
+    header = ["", *[f"`{m}`" for m in c.models], "note"]
+    rows = []
+    for row in c.rows:
+        cells = [
+            "-" if v is None else (f"**{v}**" if i in row.best else v)
+            for i, v in enumerate(row.values)
+        ]
+        rows.append([f"{row.section}: {row.label}", *cells, row.note or ""])
+    title = "### Comparison" + (f" on {c.gpus}" if c.gpus else "")
+    return (
+        f"{title}\n\n{table(header, rows)}\n\nBold: best among models reporting the same variant.\n"
+    )

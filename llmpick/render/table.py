@@ -1,11 +1,13 @@
 """Rich tables for the terminal."""
 
+from rich import box
 from rich.console import Group, RenderableType
+from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from llmpick.describe import Fact, ModelRow, human_tokens
-from llmpick.records import Plan
+from llmpick.records import Comparison, Explanation, Plan, Ranking
 
 
 def short_license(license_ids: str) -> str:
@@ -166,3 +168,172 @@ def plan(p: Plan, explain: bool) -> Group:
     else:
         items.append(Text("(--explain shows how each figure was computed)", style="dim"))
     return Group(*items)
+
+
+def _caption(r: Ranking) -> str:
+    c = r.constraints
+    parts = [c.gpus, f"use case {c.use_case}", f"context {c.context_tokens:,}", c.engine]
+    if c.languages:
+        parts.append("languages " + ", ".join(c.languages))
+    parts.append(c.license + (" (the default)" if c.license_note else ""))
+    if c.region:
+        parts.append(f"region {c.region}")
+    if c.modalities:
+        parts.append("input " + ", ".join(c.modalities))
+    if c.min_tokens_per_s:
+        parts.append(f">= {c.min_tokens_per_s:g} tokens/s")
+    shown = len(r.recommendations)
+    return (
+        "; ".join(parts) + f"\n{shown} shown, {len(r.excluded)} excluded (--format json lists why)"
+    )
+
+
+def compact_params(label: str) -> str:
+    """'108.6B (17B active)' -> '17/108.6B'."""
+    if " (" not in label:
+        return label
+    total, active = label.removesuffix(" active)").split(" (")
+    return f"{active.removesuffix('B')}/{total}"
+
+
+FLAG_ABBREV = {"attribution": "attr", "naming": "name", "share-alike": "SA", "region:eu": "EU"}
+
+
+def ranking(r: Ranking) -> Group:
+    """`recommend`: the ranked table, then a panel for the top pick."""
+    table = Table(
+        title="Recommendations",
+        caption=_caption(r),
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("#", justify="right")
+    table.add_column("Model", overflow="fold", min_width=16)
+    table.add_column("Params", justify="right", no_wrap=True)
+    table.add_column("Format", no_wrap=True)
+    table.add_column("GB/GPU", justify="right", no_wrap=True)
+    table.add_column("tok/s*", justify="right")
+    table.add_column("Quality", justify="right")
+    table.add_column("Licence", overflow="fold", min_width=10)
+    table.add_column("Langs/ctx", justify="right", no_wrap=True)
+    for rec in r.recommendations:
+        licence = short_license(rec.license)
+        if rec.license_flags:
+            licence += ": " + " ".join(FLAG_ABBREV.get(f, f) for f in rec.license_flags)
+        langs = str(len(rec.languages)) if rec.languages else "-"
+        table.add_row(
+            str(rec.rank),
+            Text(rec.model.split("/", 1)[1]),
+            compact_params(rec.params),
+            rec.quant.replace(" (as released)", "*"),
+            f"{rec.total_gb:.1f}/{rec.available_gb:.1f}",
+            f"{rec.decode_tokens_per_s:,.0f}",
+            f"{rec.quality:.0f}" if rec.quality is not None else "unknown",
+            Text(licence),
+            f"{langs}/{human_tokens(rec.context_tokens)}",
+        )
+    items: list[RenderableType] = [table]
+    if r.recommendations:
+        items.append(top_pick(r))
+    else:
+        items.append(
+            Text("no model passes every constraint; see the exclusions with --format json")
+        )
+    items.append(
+        Text(
+            "* estimated decode tokens/s per sequence; (rel.) = the format as released", style="dim"
+        )
+    )
+    return Group(*items)
+
+
+def top_pick(r: Ranking) -> Panel:
+    top = r.recommendations[0]
+    body = Text()
+    body.append("Why it won\n", style="bold")
+    for reason in top.reasons:
+        body.append(f"  - {reason}\n")
+    if len(r.recommendations) > 1:
+        runner = r.recommendations[1]
+        body.append(
+            f"  - scores {top.score:.1f} against {runner.score:.1f} for #2 {runner.model}\n"
+        )
+    body.append("Caveats\n", style="bold")
+    for caveat in top.caveats:
+        body.append(f"  - {caveat}\n")
+    quant = top.quant.replace(" (as released)", "")
+    c = r.constraints
+    spec = f"{r.hardware['count']}x{r.hardware['gpu']}"
+    body.append("Next\n", style="bold")
+    body.append(
+        f"  llmpick plan {top.model} --gpu {spec} --quant {quant} "
+        f"--context {c.context_tokens} --engine {c.engine} --explain\n"
+        f"  llmpick recommend --gpu {spec} ... --explain {top.model}   (every score term)"
+    )
+    return Panel(body, title=f"Top pick: {top.name} ({quant})", title_align="left")
+
+
+def explanation(e: Explanation) -> Group:
+    """`recommend --explain MODEL`: the score terms or the exclusion, and the quality evidence."""
+    items: list[RenderableType] = []
+    if e.excluded:
+        items.append(Text(f"{e.model} is excluded: {e.reason}"))
+    else:
+        terms = Table(title=f"Score of {e.model} as {e.quant}", title_justify="left")
+        terms.add_column("term")
+        terms.add_column("points", justify="right")
+        terms.add_column("how", overflow="fold")
+        for t in e.terms:
+            terms.add_row(t.name, f"{t.value:+.2f}", Text(t.detail))
+        terms.add_row("total", f"{e.score:.2f}", "")
+        items.append(terms)
+    if e.evidence:
+        obs = Table(title="Quality evidence (like-for-like columns only)", title_justify="left")
+        for col in (
+            "benchmark [variant]",
+            "value",
+            "peer mean",
+            "SD",
+            "n",
+            "z",
+            "offset",
+            "weight",
+        ):
+            obs.add_column(col, justify="left" if col.startswith("bench") else "right")
+        for ev in e.evidence:
+            obs.add_row(
+                Text(f"{ev.name} [{ev.variant}]"), f"{ev.value:g}", f"{ev.peer_mean:.1f}",
+                f"{ev.sd:.1f}", str(ev.n), f"{ev.z:+.2f}", f"{ev.offset:+.2f}", f"{ev.weight:.2f}",
+            )  # fmt: skip
+        items.append(obs)
+    if e.not_comparable:
+        items.append(
+            Text(
+                "not used (no other model reports the same variant): " + "; ".join(e.not_comparable)
+            )
+        )
+    return Group(*items)
+
+
+def comparison(c: Comparison) -> Table:
+    """`compare`: a column per model; the best of identical variants marked with *."""
+    title = "Comparison" + (f" on {c.gpus}" if c.gpus else "")
+    table = Table(title=title, caption="* best among models reporting the same variant",
+                  caption_justify="left")  # fmt: skip
+    table.add_column("", style="dim", no_wrap=True)
+    table.add_column("")
+    for name in c.names:
+        table.add_column(Text(name), overflow="fold")
+    table.add_column("note", style="dim", overflow="fold")
+    previous = None
+    for row in c.rows:
+        section = row.section if row.section != previous else ""
+        previous = row.section
+        cells = [
+            Text("-" if v is None else v + (" *" if i in row.best else ""))
+            for i, v in enumerate(row.values)
+        ]
+        table.add_row(section, Text(row.label), *cells, Text(row.note or ""))
+    return table

@@ -1,0 +1,423 @@
+"""`recommend`: hard filters, then a score from like-for-like quality, quantization loss, speed.
+
+Pure: catalog records in, a Ranking record out. The weights and formulas are in docs/scoring.md.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from llmpick import languages as lang_names
+from llmpick.catalog import Catalog
+from llmpick.describe import applicable_restrictions, human_params, license_flags
+from llmpick.engines import Engine
+from llmpick.hardware import Hardware
+from llmpick.licenses import LicenseSpec, license_failure
+from llmpick.memory import Planner, default_context, formats_for
+from llmpick.quality import USE_CASES, QualityModel, fit_quality, points_lost
+from llmpick.quant import native_format
+from llmpick.records import (
+    Constraints,
+    Evidence,
+    Exclusion,
+    Explanation,
+    Modality,
+    ModelCard,
+    Ranking,
+    Recommendation,
+    ScoreTerm,
+)
+
+USE_CASE_CONTEXT = {"long-context": 131072, "rag": 32768}
+USE_CASE_MODALITY = {"multimodal": Modality.IMAGE}
+SPEED_POINTS = 4.0  # at most, for decode speed (log scale from 5 to 200 tokens/s)
+CAPACITY_POINTS = 2.0  # at most, for concurrent sequences (log scale from 1 to 64)
+
+
+@dataclass(frozen=True)
+class Request:
+    languages: frozenset[str] = frozenset()
+    use_case: str = "chat"
+    license: LicenseSpec = LicenseSpec(mode="commercial")
+    region: str | None = None
+    context: int | None = None
+    modalities: frozenset[Modality] = frozenset()
+    engine: Engine = Engine.VLLM
+    min_tps: float | None = None
+    top: int = 10
+    kv_dtype: str = "auto"
+
+
+@dataclass
+class Candidate:
+    """A model that passed every hard filter, with its chosen format and score terms."""
+
+    model: ModelCard
+    planner: Planner
+    context: int
+    per_gpu_gb: float
+    available_gb: float
+    max_context: int
+    max_sequences: int
+    tps: float
+    quality: float | None
+    terms: list[ScoreTerm] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(t.value for t in self.terms)
+
+
+def request_context(model: ModelCard, req: Request) -> int:
+    """The context a model must serve: asked for, or the use case's default, or 8192."""
+    if req.context is not None:
+        return req.context
+    if req.use_case in USE_CASE_CONTEXT:
+        return USE_CASE_CONTEXT[req.use_case]
+    return default_context(model)
+
+
+def hard_filter(catalog: Catalog, model: ModelCard, req: Request) -> str | None:
+    """The first constraint the model fails, in a sentence; None if it passes them all."""
+    reason = license_failure(catalog, model, req.license)
+    if reason:
+        return reason
+    if req.region:
+        for lic in catalog.licenses_of(model):
+            for rr in applicable_restrictions(lic, model):
+                if req.region in rr.regions:
+                    scope = "multimodal models" if rr.applies_to == "multimodal" else "its models"
+                    return f"licence {lic.id} withholds rights in region {req.region} for {scope}"
+    missing = sorted(req.languages - set(model.languages))
+    if missing:
+        names = ", ".join(lang_names.name(c) for c in missing)
+        if not model.languages:
+            note = f" ({model.languages_note})" if model.languages_note else ""
+            return f"its card lists no supported languages{note}, so not {names}"
+        return f"its card does not list {names} among its {len(model.languages)} languages"
+    for modality in sorted(req.modalities | _use_case_modalities(req.use_case)):
+        if modality not in model.modalities:
+            return f"no {modality} input"
+    wanted = req.context or USE_CASE_CONTEXT.get(req.use_case)
+    if wanted and model.context_tokens < wanted:
+        return f"supports {model.context_tokens:,} tokens, less than the {wanted:,} needed"
+    return None
+
+
+def _use_case_modalities(use_case: str) -> frozenset[Modality]:
+    needed = USE_CASE_MODALITY.get(use_case)
+    return frozenset({needed}) if needed else frozenset()
+
+
+def _speed_points(tps: float, use_case: str) -> float:
+    scale = SPEED_POINTS * (2 if use_case == "edge" else 1)
+    return scale * min(1.0, max(0.0, math.log10(max(tps, 1e-9) / 5) / math.log10(40)))
+
+
+def _capacity_points(seqs: int) -> float:
+    return CAPACITY_POINTS * min(1.0, max(0.0, math.log2(max(seqs, 1)) / 6))
+
+
+def score_format(
+    model: ModelCard, planner: Planner, qm: QualityModel, context: int, use_case: str
+) -> Candidate | None:
+    """Score the model in one format, or None when it does not fit at `context`."""
+    est = planner.estimate(context, 1)
+    if not est.fits:
+        return None
+    tps = planner.decode_tokens_per_s(context, 1)
+    seqs = planner.max_batch(context)
+    fmt = planner.format
+    released = planner.fmt is None or planner.fmt == native_format(model)
+    points, basis = (
+        (0.0, "as released: no loss") if released else points_lost(fmt.name, model.params_total_b)
+    )
+    quality = None
+    terms: list[ScoreTerm] = []
+    if model.id in qm.theta:
+        shift = -points / qm.typical_sd(model.id) / qm.theta_sd
+        quality = qm.percentile(model.id, shift)
+        base = qm.percentile(model.id) or 0.0
+        obs = qm.observations[model.id]
+        terms.append(
+            ScoreTerm(
+                name="quality",
+                value=round(base, 2),
+                detail=f"{base:.1f}th percentile for {use_case} from {len(obs)} like-for-like "
+                "result(s)",
+            )
+        )
+        terms.append(
+            ScoreTerm(
+                name="quantization",
+                value=round((quality or 0.0) - base, 2),
+                detail=f"{fmt.name} costs ~{points:.2f} benchmark points ({basis})",
+            )
+        )
+    else:
+        terms.append(
+            ScoreTerm(
+                name="quality",
+                value=0.0,
+                detail=f"unknown: no {use_case} benchmark result comparable with another model",
+            )
+        )
+    terms.append(
+        ScoreTerm(
+            name="speed",
+            value=round(_speed_points(tps, use_case), 2),
+            detail=f"decode ≈ {tps:,.1f} tokens/s per sequence (estimate)",
+        )
+    )
+    terms.append(
+        ScoreTerm(
+            name="capacity",
+            value=round(_capacity_points(seqs), 2),
+            detail=f"{seqs:,} concurrent sequence(s) of {context:,} tokens",
+        )
+    )
+    return Candidate(
+        model=model,
+        planner=planner,
+        context=context,
+        per_gpu_gb=est.per_gpu_gb,
+        available_gb=est.per_gpu_available_gb,
+        max_context=planner.max_context(1),
+        max_sequences=seqs,
+        tps=tps,
+        quality=quality,
+        terms=terms,
+    )
+
+
+def best_fit(
+    model: ModelCard, hw: Hardware, req: Request, qm: QualityModel
+) -> tuple[Candidate | None, str]:
+    """The best-scoring format that fits (and meets --min-tps), or why none does."""
+    context = request_context(model, req)
+    smallest: tuple[float, float, str] | None = None
+    best: Candidate | None = None
+    too_slow: Candidate | None = None
+    formats = formats_for(model, req.engine)
+    names = {f.name for f in formats if f is not None}
+    for fmt in formats:
+        if fmt is not None and fmt.name == "nf4" and names & {"awq", "gptq-int4"}:
+            continue  # bitsandbytes NF4 is a QLoRA format; servers run 4-bit as AWQ/GPTQ
+        planner = Planner.build(model, hw, fmt, req.engine, req.kv_dtype)
+        cand = score_format(model, planner, qm, context, req.use_case)
+        if cand is None:
+            est = planner.estimate(context, 1)
+            if smallest is None or est.per_gpu_gb < smallest[0]:
+                smallest = (est.per_gpu_gb, est.per_gpu_available_gb, planner.format.name)
+            continue
+        if req.min_tps is not None and cand.tps < req.min_tps:
+            if too_slow is None or cand.tps > too_slow.tps:
+                too_slow = cand
+            continue
+        if best is None or cand.score > best.score:
+            best = cand
+    if best is not None:
+        return best, ""
+    if too_slow is not None:
+        return None, (
+            f"decode ≈ {too_slow.tps:,.1f} tokens/s at best ({too_slow.planner.format.name}), "
+            f"below --min-tps {req.min_tps:g}"
+        )
+    if smallest is None:
+        return None, f"{req.engine} loads none of its formats"
+    need, budget, name = smallest
+    return None, (
+        f"does not fit on {hw.label} at {context:,} tokens in any format {req.engine} loads "
+        f"(smallest: {name} needs {need:.1f} GB per GPU, the budget is {budget:.1f} GB)"
+    )
+
+
+def recommend(catalog: Catalog, hw: Hardware, req: Request) -> Ranking:
+    """Filter, size and score every catalog model; rank the survivors."""
+    qm = fit_quality(catalog.models, req.use_case)
+    candidates: list[Candidate] = []
+    excluded: list[Exclusion] = []
+    for model in catalog.models:
+        reason = hard_filter(catalog, model, req)
+        if reason is None:
+            cand, reason = best_fit(model, hw, req, qm)
+            if cand is not None:
+                candidates.append(cand)
+                continue
+        excluded.append(Exclusion(model=model.id, reason=reason))
+    # Known quality first, then score; the model id breaks ties deterministically.
+    candidates.sort(key=lambda c: (c.quality is None, -c.score, c.model.id))
+    recs = tuple(
+        _recommendation(catalog, rank, cand, qm, req)
+        for rank, cand in enumerate(candidates[: req.top], start=1)
+    )
+    return Ranking(
+        hardware=_hardware(hw),
+        constraints=_constraints(hw, req),
+        recommendations=recs,
+        excluded=tuple(sorted(excluded, key=lambda e: e.model)),
+        basis=_basis(req),
+    )
+
+
+def _hardware(hw: Hardware) -> dict[str, object]:
+    return {
+        "gpus": hw.label,
+        "gpu": hw.gpu.id,
+        "count": hw.count,
+        "nodes": hw.nodes,
+        "memory_gb_per_gpu": round(hw.gpu.memory_gb, 2),
+        "bandwidth_gb_s": hw.gpu.bandwidth_gb_s,
+    }
+
+
+def _constraints(hw: Hardware, req: Request) -> Constraints:
+    context = req.context or USE_CASE_CONTEXT.get(req.use_case) or 8192
+    note = "default: commercial use allowed, possibly with conditions"
+    return Constraints(
+        gpus=hw.label,
+        languages=tuple(sorted(req.languages)),
+        use_case=req.use_case,
+        license=req.license.describe(),
+        license_note=note if req.license.mode == "commercial" else "",
+        region=req.region,
+        context_tokens=context,
+        modalities=tuple(sorted(req.modalities)),
+        engine=str(req.engine),
+        min_tokens_per_s=req.min_tps,
+        top=req.top,
+    )
+
+
+def _basis(req: Request) -> tuple[str, ...]:
+    weights = ", ".join(f"{k} {v:g}" for k, v in USE_CASES[req.use_case].items())
+    return (
+        f"quality for {req.use_case}: benchmarks and weights {weights}",
+        "scores are compared only within the same benchmark and variant; quality is a "
+        "percentile among catalog models (docs/scoring.md)",
+        "quantization loss from published measurements (Neural Magic, Qwen, llama.cpp KL "
+        "divergence); speed and capacity add at most "
+        f"{SPEED_POINTS * (2 if req.use_case == 'edge' else 1):g} and {CAPACITY_POINTS:g} points",
+        f"memory, fit and speed from the planner with {req.engine}'s budget (docs/memory.md)",
+    )
+
+
+def _recommendation(
+    catalog: Catalog, rank: int, c: Candidate, qm: QualityModel, req: Request
+) -> Recommendation:
+    model = c.model
+    lics = catalog.licenses_of(model)
+    flags = tuple(dict.fromkeys(f for lic in lics for f in license_flags(lic, model)))
+    fmt = c.planner.format
+    released = " (as released)" if c.planner.fmt is None else ""
+    reasons = [
+        _quality_reason(c, qm, req.use_case),
+        f"fits as {fmt.name}{released}: {c.per_gpu_gb:.1f} of {c.available_gb:.1f} GB per GPU "
+        f"at {c.context:,} tokens; up to {c.max_context:,} tokens, {c.max_sequences:,} "
+        "sequence(s) at once",
+        f"decode ≈ {c.tps:,.1f} tokens/s per sequence (estimate)",
+        "licence "
+        + " + ".join(lic.id for lic in lics)
+        + ": commercial use "
+        + ", ".join(str(lic.commercial_use) for lic in lics),
+    ]
+    if req.languages:
+        names = ", ".join(lang_names.name(code) for code in sorted(req.languages))
+        reasons.append(f"officially supports {names} ({len(model.languages)} languages listed)")
+    return Recommendation(
+        rank=rank,
+        model=model.id,
+        name=model.name,
+        quant=fmt.name + released,
+        total_gb=round(c.per_gpu_gb, 2),
+        available_gb=round(c.available_gb, 2),
+        fits=True,
+        score=round(c.score, 2),
+        quality=round(c.quality, 1) if c.quality is not None else None,
+        decode_tokens_per_s=round(c.tps, 1),
+        max_context_tokens=c.max_context,
+        max_concurrent_sequences=c.max_sequences,
+        license="+".join(lic.id for lic in lics),
+        license_flags=flags,
+        languages=model.languages,
+        context_tokens=model.context_tokens,
+        params=human_params(model.params_total_b)
+        + (f" ({human_params(model.params_active_b)} active)" if model.params_active_b else ""),
+        reasons=tuple(reasons),
+        caveats=tuple(_caveats(catalog, c, qm)),
+        terms=tuple(c.terms),
+    )
+
+
+def _quality_reason(c: Candidate, qm: QualityModel, use_case: str) -> str:
+    if c.quality is None:
+        return f"quality unknown for {use_case}: no result comparable with another model"
+    obs = qm.observations[c.model.id]
+    best = sorted(obs, key=lambda o: -o.z * o.weight)[:2]
+    shown = "; ".join(
+        f"{o.name} [{o.variant}] {o.value:g} vs peer mean {o.column_mean:.1f} (n={o.column_size})"
+        for o in best
+    )
+    return f"quality {c.quality:.0f}th percentile for {use_case}: {shown}"
+
+
+def _caveats(catalog: Catalog, c: Candidate, qm: QualityModel) -> list[str]:
+    out = []
+    for lic in catalog.licenses_of(c.model):
+        cond = lic.conditions
+        if cond.mau_cap:
+            out.append(
+                f"{lic.id}: a separate licence is needed above {cond.mau_cap:,} monthly users"
+            )
+        if cond.attribution and not lic.permissive:
+            out.append(f"{lic.id} attribution: {cond.attribution}")
+        if cond.naming:
+            out.append(f"{lic.id} naming: {cond.naming}")
+        if cond.acceptable_use_policy:
+            out.append(f"{lic.id}: acceptable use policy {cond.acceptable_use_policy}")
+        for rr in applicable_restrictions(lic, c.model):
+            out.append(f"{lic.id} regional restriction ({', '.join(rr.regions)}): {rr.text}")
+        if lic.commercial_use.value == "no":
+            out.append(f"{lic.id}: no commercial use")
+    lone = qm.lone.get(c.model.id, [])
+    if lone:
+        out.append(
+            f"{len(lone)} benchmark result(s) have no peer with the same variant and were not "
+            "used: " + ", ".join(f"{n} [{v}]" for n, v in lone[:4])
+        )
+    out.append("speeds are bandwidth-bound estimates; quality uses vendor-reported scores")
+    return out
+
+
+def explain(catalog: Catalog, hw: Hardware, req: Request, model: ModelCard) -> Explanation:
+    """Everything behind one model's place: its score terms, or why it was excluded."""
+    qm = fit_quality(catalog.models, req.use_case)
+    cand: Candidate | None = None
+    reason = hard_filter(catalog, model, req)
+    if reason is None:
+        cand, reason = best_fit(model, hw, req, qm)
+    evidence = tuple(
+        Evidence(
+            name=o.name,
+            variant=o.variant,
+            value=o.value,
+            peer_mean=round(o.column_mean, 2),
+            sd=round(o.column_sd, 2),
+            n=o.column_size,
+            z=round(o.z, 3),
+            offset=round(qm.alpha.get((o.name, o.variant), 0.0), 3),
+            weight=round(o.weight, 3),
+        )
+        for o in qm.observations.get(model.id, [])
+    )
+    theta = qm.theta.get(model.id)
+    return Explanation(
+        model=model.id,
+        excluded=cand is None,
+        reason=reason or None,
+        score=round(cand.score, 2) if cand else None,
+        quant=cand.planner.format.name if cand else None,
+        terms=tuple(cand.terms) if cand else (),
+        theta=round(theta, 3) if theta is not None else None,
+        evidence=evidence,
+        not_comparable=tuple(f"{n} [{v}]" for n, v in qm.lone.get(model.id, [])),
+    )

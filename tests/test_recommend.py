@@ -1,0 +1,264 @@
+"""The recommender: filters, scoring, explanations, and the checks a demanding user would make."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from llmpick.catalog import Catalog, load_catalog
+from llmpick.cli import app
+from llmpick.engines import Engine
+from llmpick.hardware import parse_gpu_spec
+from llmpick.licenses import LicenseSpec, license_failure
+from llmpick.quality import GGUF_KLD, fit_quality, points_lost
+from llmpick.records import Ranking
+from llmpick.scoring import CAPACITY_POINTS, SPEED_POINTS, Request, hard_filter, recommend
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return load_catalog()
+
+
+def rank(cat: Catalog, gpu: str, **kw: object) -> Ranking:
+    return recommend(cat, parse_gpu_spec(cat, gpu), Request(**kw))  # type: ignore[arg-type]
+
+
+class TestQualityModel:
+    def test_only_like_variants_are_compared(self, cat: Catalog) -> None:
+        qm = fit_quality(cat.models, "chat")
+        for obs in qm.observations.values():
+            for o in obs:
+                peers = [
+                    m.id
+                    for m in cat.models
+                    if any(b.name == o.name and b.variant == o.variant for b in m.benchmarks)
+                ]
+                assert len(peers) == o.column_size >= 2
+
+    def test_a_lone_variant_is_reported_not_used(self, cat: Catalog) -> None:
+        qm = fit_quality(cat.models, "chat")
+        lone = {k for keys in qm.lone.values() for k in keys}
+        used = {(o.name, o.variant) for obs in qm.observations.values() for o in obs}
+        assert lone and not lone & used
+
+    def test_missing_quality_is_unknown_not_zero(self, cat: Catalog) -> None:
+        qm = fit_quality(cat.models, "multimodal")
+        text_only = cat.find_model("meta-llama/Llama-3.1-8B-Instruct")
+        assert qm.percentile(text_only.id) is None
+
+    def test_bigger_model_in_the_same_family_scores_higher(self, cat: Catalog) -> None:
+        qm = fit_quality(cat.models, "chat")
+        sizes = ["0.5B", "1.5B", "7B", "14B", "32B", "72B"]
+        pct = [qm.percentile(f"Qwen/Qwen2.5-{s}-Instruct") for s in sizes]
+        assert pct == sorted(pct)  # type: ignore[type-var]
+
+
+class TestQuantPenalty:
+    def test_loss_shrinks_with_size_and_grows_with_compression(self) -> None:
+        assert points_lost("bf16", 8)[0] == 0
+        assert points_lost("fp8", 8)[0] < points_lost("gptq-int8", 8)[0] < points_lost("awq", 8)[0]
+        assert points_lost("awq", 70)[0] < points_lost("awq", 8)[0]
+        order = sorted(GGUF_KLD, key=GGUF_KLD.get)  # type: ignore[arg-type]
+        losses = [points_lost(fmt, 8)[0] for fmt in order]
+        assert losses == sorted(losses)
+        assert points_lost("Q4_K_M", 8)[0] == pytest.approx(points_lost("awq", 8)[0])
+
+    def test_the_basis_cites_its_measurements(self) -> None:
+        assert "Neural Magic" in points_lost("awq", 30)[1]
+        assert "KL divergence" in points_lost("Q3_K_M", 30)[1]
+
+
+class TestFilters:
+    def test_first_failed_constraint_is_kept(self, cat: Catalog) -> None:
+        req = Request(languages=frozenset({"fr"}))
+        assert hard_filter(cat, cat.find_model("mistral-large-2411"), req) == (
+            "licence LicenseRef-Mistral-Research does not allow commercial use"
+        )
+        gemma = hard_filter(cat, cat.find_model("gemma-3-27b"), req)
+        assert gemma is not None and gemma.startswith("its card lists no supported languages")
+
+    def test_region_eu_excludes_multimodal_llama4_only(self, cat: Catalog) -> None:
+        req = Request(region="eu")
+        assert hard_filter(cat, cat.find_model("llama-4-scout"), req) == (
+            "licence LicenseRef-Llama-4 withholds rights in region eu for multimodal models"
+        )
+        assert hard_filter(cat, cat.find_model("llama3.3:70b"), req) is None
+
+    def test_permissive_excludes_community_licences(self, cat: Catalog) -> None:
+        spec = LicenseSpec(mode="permissive")
+        assert license_failure(cat, cat.find_model("llama3.3:70b"), spec) is not None
+        assert license_failure(cat, cat.find_model("qwen2.5-7b"), spec) is None
+        # a distill of Llama inherits Llama's terms
+        distill = cat.find_model("DeepSeek-R1-Distill-Llama-8B")
+        assert license_failure(cat, distill, spec) == (
+            "licence LicenseRef-Llama-3.1 is not an OSI-approved permissive licence"
+        )
+
+
+class TestScenarios:
+    """Checks a demanding user would make of the answers."""
+
+    SCENARIOS = [
+        ("1xA100-80", {"languages": frozenset({"fr"})}),
+        ("1xRTX4090", {"use_case": "code"}),
+        ("8xH100", {"use_case": "reasoning"}),
+        ("1xL4", {"languages": frozenset({"de"}), "license": LicenseSpec(mode="permissive")}),
+        ("2xA100-80", {"use_case": "long-context"}),
+        ("1xRTX4090", {"engine": Engine.OLLAMA, "languages": frozenset({"es"})}),
+        ("4xH100", {"use_case": "agents", "region": "eu"}),
+        ("1xH100", {"use_case": "multimodal"}),
+        ("M3-Max-128", {"engine": Engine.LLAMA_CPP, "languages": frozenset({"ja"})}),
+        ("1xT4", {"use_case": "edge"}),
+        ("8xH200", {"use_case": "chat", "languages": frozenset({"zh"})}),
+        ("1xL40S", {"use_case": "rag", "license": LicenseSpec(mode="permissive")}),
+    ]
+
+    @pytest.mark.parametrize(("gpu", "kw"), SCENARIOS)
+    def test_top_pick_is_sound(self, cat: Catalog, gpu: str, kw: dict[str, object]) -> None:
+        r = rank(cat, gpu, **kw)
+        assert r.recommendations, r.excluded
+        req = Request(**kw)  # type: ignore[arg-type]
+        top = r.recommendations[0]
+        model = cat.find_model(top.model)
+        assert top.fits and top.total_gb <= top.available_gb
+        assert top.max_context_tokens >= r.constraints.context_tokens
+        assert req.languages <= set(model.languages)
+        assert license_failure(cat, model, req.license) is None
+        assert hard_filter(cat, model, req) is None
+
+    def test_a_big_gpu_is_not_answered_with_a_small_quantized_model(self, cat: Catalog) -> None:
+        r = rank(cat, "1xA100-80", languages=frozenset({"fr"}))
+        top = r.recommendations[0]
+        assert cat.find_model(top.model).params_total_b >= 24
+        smallest_fitting_big = [x for x in r.recommendations if x.quality is not None]
+        assert all(
+            not (cat.find_model(x.model).params_total_b < 10 and "int4" in x.quant)
+            for x in smallest_fitting_big[:3]
+        )
+
+    @pytest.mark.parametrize(
+        ("small", "big"),
+        [
+            ("1xA100-40", "1xA100-80"),
+            ("1xH100", "2xH100"),
+            ("2xH100", "8xH100"),
+            ("1xL4", "1xL40S"),
+        ],
+    )
+    def test_bigger_hardware_never_gives_a_worse_top_pick(
+        self, cat: Catalog, small: str, big: str
+    ) -> None:
+        # More memory and bandwidth can only raise each model's score (a superset of formats
+        # fits, and none decodes slower), so the top score cannot fall; its quality may trade
+        # against speed and capacity by at most their combined cap.
+        cap = SPEED_POINTS + CAPACITY_POINTS
+        for kw in ({}, {"languages": frozenset({"fr"})}, {"use_case": "code"}):
+            a = rank(cat, small, **kw).recommendations[0]
+            b = rank(cat, big, **kw).recommendations[0]
+            assert b.score >= a.score, (kw, a.model, b.model)
+            assert (b.quality or 0) >= (a.quality or 0) - cap, (kw, a.model, b.model)
+
+    def test_every_excluded_model_has_a_reason(self, cat: Catalog) -> None:
+        r = rank(cat, "1xRTX4090", languages=frozenset({"fr"}))
+        assert len(r.recommendations) + len(r.excluded) >= min(len(cat.models), 10)
+        assert all(e.reason for e in r.excluded)
+
+    def test_ties_are_broken_by_id(self, cat: Catalog) -> None:
+        r = rank(cat, "1xH100", top=50)
+        keys = [(x.quality is None, -x.score, x.model) for x in r.recommendations]
+        assert keys == sorted(keys)
+
+
+class TestRecommendCommand:
+    def test_json_contract(self, runner: CliRunner) -> None:
+        result = runner.invoke(
+            app, ["recommend", "--gpu", "1xA100-80", "--lang", "fr", "-f", "json"],
+            catch_exceptions=False,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        doc = json.loads(result.stdout)
+        assert set(doc) >= {"hardware", "constraints", "recommendations", "excluded"}
+        assert doc["constraints"]["license"].startswith("commercial use allowed")
+        assert doc["constraints"]["languages"] == ["fr"]
+        first = doc["recommendations"][0]
+        for key in ("rank", "model", "quant", "total_gb", "available_gb", "fits", "score",
+                    "quality", "decode_tokens_per_s", "license", "reasons"):  # fmt: skip
+            assert key in first, key
+        assert first["rank"] == 1 and first["fits"] is True
+        assert all(set(e) == {"model", "reason"} for e in doc["excluded"])
+        assert "10 recommended" in result.stderr
+
+    def test_table_markdown_csv(self, runner: CliRunner) -> None:
+        table = runner.invoke(app, ["recommend", "--gpu", "1xRTX4090", "--top", "3"])
+        assert table.exit_code == 0
+        assert "Top pick:" in table.stdout and "Why it won" in table.stdout
+        md = runner.invoke(app, ["recommend", "--gpu", "1xRTX4090", "--top", "3", "-f", "markdown"])
+        assert md.stdout.startswith("### Recommendations for 1x NVIDIA GeForce RTX 4090")
+        csv = runner.invoke(app, ["recommend", "--gpu", "1xRTX4090", "--top", "3", "-f", "csv"])
+        assert csv.stdout.splitlines()[0].startswith("rank,model,quant,total_gb")
+        assert len(csv.stdout.strip().splitlines()) == 4
+
+    def test_explain_shows_terms_or_exclusion(self, runner: CliRunner) -> None:
+        result = runner.invoke(
+            app, ["recommend", "--gpu", "1xA100-80", "--explain", "llama3.3:70b", "-f", "json"]
+        )
+        doc = json.loads(result.stdout)
+        assert doc["excluded"] is False
+        assert [t["name"] for t in doc["terms"]] == ["quality", "quantization", "speed", "capacity"]
+        assert doc["score"] == pytest.approx(sum(t["value"] for t in doc["terms"]), abs=0.05)
+        assert all(ev["n"] >= 2 for ev in doc["evidence"])
+        excluded = runner.invoke(
+            app,
+            ["recommend", "--gpu", "1xA100-80", "--explain", "mistral-large-2411", "-f", "json"],
+        )
+        assert json.loads(excluded.stdout)["reason"] == (
+            "licence LicenseRef-Mistral-Research does not allow commercial use"
+        )
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--use-case", "poetry"], "Invalid value"),
+            (["--lang", "xx-klingon"], "unknown language"),
+            (["--license", "nope"], "unknown licence"),
+            (["--modality", "smell"], "unknown value"),
+        ],
+    )
+    def test_usage_errors_exit_2(self, runner: CliRunner, args: list[str], message: str) -> None:
+        result = runner.invoke(app, ["recommend", "--gpu", "1xH100", *args])
+        assert result.exit_code == 2
+        assert message in result.stderr
+
+
+class TestCompareCommand:
+    def test_variants_are_never_compared_as_equals(self, runner: CliRunner) -> None:
+        result = runner.invoke(
+            app, ["compare", "llama3.3:70b", "llama3.1:70b", "qwen2.5-72b", "-f", "json"]
+        )
+        assert result.exit_code == 0
+        doc = json.loads(result.stdout)
+        for row in doc["rows"]:
+            if row["section"] != "benchmarks":
+                continue
+            reported = [v for v in row["values"] if v is not None]
+            assert (len(reported) >= 2) == bool(row["best"])
+        mmlu = next(r for r in doc["rows"] if r["label"] == "MMLU-Pro [instruct, 5-shot CoT]")
+        assert mmlu["values"][:2] == ["68.9", "66.4"] and mmlu["best"] == [0]
+
+    def test_with_gpu_adds_fit_rows(self, runner: CliRunner) -> None:
+        args = ["compare", "qwen3-32b", "llama3.3:70b", "--gpu", "1xH100", "-f", "json"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0
+        rows = {r["label"]: r["values"] for r in json.loads(result.stdout)["rows"]}
+        assert rows["best format that fits"] == ["fp8", "gptq-int4"]  # 70B fp8 needs 77.9 > 76.6
+        table = runner.invoke(app, args[:-2])
+        assert table.exit_code == 0 and "Comparison on 1x NVIDIA H100" in table.stdout
+
+    def test_markdown_is_a_pipe_table(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["compare", "phi-4", "qwen2.5-14b", "-f", "markdown"])
+        assert result.stdout.startswith("### Comparison\n\n| ")
+
+    def test_needs_two_models(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["compare", "phi-4"])
+        assert result.exit_code == 2
