@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, assert_never
 import typer
 
 from llmpick.errors import ExitCode, LlmpickError
-from llmpick.formats import OutputFormat
+from llmpick.formats import CheckFormat, OutputFormat
 
 if TYPE_CHECKING:
     from llmpick.engines import Engine
@@ -460,6 +460,61 @@ def compare(
         lambda: markdown.comparison(result),
         lambda: csv.comparison(result),
     )
+
+
+CHECK_HELP = """Find the models a repository uses and check their licences against a policy.
+
+The policy comes from --policy, llmpick.toml, or [tool.llmpick] in pyproject.toml (see
+docs/ci.md). Exit codes: 0 every reference passes; 1 a licence violation, or an unknown model
+when unknown-models = "fail" (the default); 2 bad usage; 3 an invalid policy or catalog.
+A crash exits 4, never 1. To report without failing, run `llmpick check || true`.
+"""
+
+
+@app.command(help=CHECK_HELP)
+def check(
+    path: Annotated[Path, typer.Argument(help="Folder to scan.")] = Path("."),
+    policy: Annotated[
+        Path | None, typer.Option(help="Policy file (TOML); default: llmpick.toml or pyproject.")
+    ] = None,
+    catalog: CatalogOption = None,
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CheckFormat.TABLE,
+) -> None:
+    from llmpick.catalog import load_catalog
+    from llmpick.licenses import check_failed, run_check
+    from llmpick.policy import load_policy
+    from llmpick.render import ci, json, markdown, table
+
+    if not path.is_dir():
+        raise typer.BadParameter(f"{path} is not a folder", param_hint="PATH")
+    with reported_errors():
+        cat = load_catalog(catalog)
+        pol, source, policy_file = load_policy(path, policy, cat)
+        report = run_check(cat, path, pol, source, policy_file)
+    unknown_level = {"fail": "error", "warn": "warning", "ignore": "none"}[pol.unknown_models]
+    match fmt:
+        case CheckFormat.TABLE:
+            emit(table.check_report(report))
+        case CheckFormat.JSON:
+            emit(json.dumps(report.model_dump(mode="json", by_alias=True)))
+        case CheckFormat.MARKDOWN:
+            emit(markdown.check_report(report))
+        case CheckFormat.SARIF:
+            emit(ci.sarif(report, unknown_level))
+        case CheckFormat.GITHUB:
+            emit(ci.github(report, unknown_level))
+        case _:  # pragma: no cover
+            assert_never(fmt)
+    s = report.summary
+    say(
+        f"{s['references']} model reference(s) in {report.files_scanned:,} files: "
+        f"{s['pass']} pass, {s['violation']} violate the policy, {s['unknown']} unknown, "
+        f"{s['excepted']} excepted"
+    )
+    if check_failed(report):
+        raise typer.Exit(int(ExitCode.POLICY_FAILED))
 
 
 @catalog_app.command("validate")

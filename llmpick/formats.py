@@ -8,3 +8,13 @@ class OutputFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     CSV = "csv"
+
+
+class CheckFormat(StrEnum):
+    """`check` adds formats for CI: SARIF for code scanning, GitHub workflow annotations."""
+
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    SARIF = "sarif"
+    GITHUB = "github"

@@ -1,11 +1,15 @@
 """Licence terms as filters and verdicts (pure functions over catalog records)."""
 
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from llmpick.catalog import Catalog
 from llmpick.errors import UnknownLicenseError, UsageError
 from llmpick.records import CommercialUse, License, ModelCard
+
+if TYPE_CHECKING:
+    from llmpick.records import CheckReport, Policy
 
 KEYWORDS = ("any", "commercial", "permissive")
 
@@ -72,3 +76,133 @@ def _failure(lic: License, spec: LicenseSpec) -> str | None:
             if lic.id not in spec.ids:
                 return f"licence {lic.id} is not in the allowed list"
     return None
+
+
+def obligations(lic: License, model: ModelCard) -> list[str]:
+    """The duties that come with using the model under this licence."""
+    cond = lic.conditions
+    duties = []
+    if cond.attribution:
+        duties.append(f"{lic.id} attribution: {cond.attribution}")
+    if cond.naming:
+        duties.append(f"{lic.id} naming: {cond.naming}")
+    if cond.acceptable_use_policy:
+        duties.append(
+            f"{lic.id} AUP: follow the acceptable use policy {cond.acceptable_use_policy}"
+        )
+    if cond.mau_cap:
+        duties.append(
+            f"{lic.id} MAU cap: a separate licence above {cond.mau_cap:,} monthly active users"
+        )
+    if cond.share_alike:
+        duties.append(f"{lic.id} share-alike: derivatives must use the same licence")
+    return duties
+
+
+def evaluate(catalog: Catalog, model: ModelCard, policy: "Policy") -> tuple[list[str], list[str]]:
+    """(violations, obligations) of a model under a policy, over its own and inherited licences."""
+    from llmpick.describe import applicable_restrictions
+
+    violations: list[str] = []
+    duties: list[str] = []
+    for lic in catalog.licenses_of(model):
+        if policy.allow_licenses is not None and lic.id not in policy.allow_licenses:
+            violations.append(f"licence {lic.id} is not in allow-licenses")
+        if lic.id in policy.deny_licenses:
+            violations.append(f"licence {lic.id} is in deny-licenses")
+        if policy.require_commercial_use and lic.commercial_use == CommercialUse.NO:
+            violations.append(f"licence {lic.id} does not allow commercial use")
+        cap = lic.conditions.mau_cap
+        if cap and policy.monthly_active_users is not None and policy.monthly_active_users > cap:
+            violations.append(
+                f"licence {lic.id} needs a separate licence above {cap:,} monthly active users "
+                f"(policy: {policy.monthly_active_users:,})"
+            )
+        if policy.region:
+            for rr in applicable_restrictions(lic, model):
+                if policy.region in rr.regions:
+                    violations.append(
+                        f"licence {lic.id} restricts region {policy.region}: {rr.text}"
+                    )
+        duties += obligations(lic, model)
+    return violations, duties
+
+
+def run_check(
+    catalog: Catalog,
+    root: Path,
+    policy: "Policy",
+    policy_source: str,
+    policy_path: Path | None = None,
+) -> "CheckReport":
+    """Scan root, resolve every reference, judge each under the policy."""
+    from llmpick.records import CheckReport, ModelRef, Verdict
+    from llmpick.resolve import Resolver
+    from llmpick.scan import scan
+
+    found, files = scan(root, policy.exclude)
+    refs = [ModelRef(path=f.path, line=f.line, text=f.text, kind=f.kind) for f in found]
+    where = _relative(policy_path, root) if policy_path else "(policy)"
+    refs += [
+        ModelRef(path=where, line=0, text=m, kind="ollama" if ":" in m else "policy")
+        for m in policy.models
+    ]
+    resolver = Resolver(catalog)
+    excepted = {e.model.lower(): e.reason for e in policy.allow_models}
+    verdicts = []
+    for ref in refs:
+        res = resolver.resolve(ref.text, ref.kind)
+        model = res.model
+        if model is None:
+            verdicts.append(
+                Verdict(
+                    ref=ref,
+                    status="unknown",
+                    model=None,
+                    reasons=(f"{ref.text} is not in the catalog (add it with --catalog)",),
+                )
+            )
+            continue
+        violations, duties = evaluate(catalog, model, policy)
+        reason = excepted.get(ref.text.lower()) or excepted.get(model.id.lower())
+        status = "violation" if violations else "pass"
+        if violations and reason:
+            status = "excepted"
+            violations = [*violations, f"allowed by allow-models: {reason}"]
+        verdicts.append(
+            Verdict(
+                ref=ref,
+                status=status,
+                model=model.id,
+                via=res.via,
+                licenses=tuple(lic.id for lic in catalog.licenses_of(model)),
+                reasons=tuple(violations),
+                obligations=tuple(dict.fromkeys(duties)),
+            )
+        )
+    summary = {
+        s: sum(v.status == s for v in verdicts)
+        for s in ("pass", "violation", "unknown", "excepted")
+    }
+    summary["references"] = len(verdicts)
+    return CheckReport(
+        root=str(root),
+        policy_source=policy_source,
+        policy=policy,
+        files_scanned=files,
+        verdicts=tuple(verdicts),
+        summary=summary,
+    )
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def check_failed(report: "CheckReport") -> bool:
+    """Exit 1: a violation, or an unknown model when the policy says unknown-models = fail."""
+    s = report.summary
+    return s["violation"] > 0 or (s["unknown"] > 0 and report.policy.unknown_models == "fail")

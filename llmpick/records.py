@@ -5,7 +5,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 URL_RE = re.compile(r"^https://\S+$")
 ISO_639_1 = re.compile(r"^[a-z]{2}$")
@@ -561,3 +569,56 @@ class Explanation(Record):
     theta: float | None
     evidence: tuple[Evidence, ...]
     not_comparable: tuple[str, ...]
+
+
+class ModelException(Record):
+    model: str = Field(min_length=1, description="Model id or reference the exception covers.")
+    reason: str = Field(min_length=1, description="Why it is allowed (mandatory).")
+
+
+class Policy(Record):
+    """A licence policy, from [tool.llmpick] in pyproject.toml, llmpick.toml or --policy."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, defer_build=True, alias_generator=lambda n: n.replace("_", "-")
+    )
+
+    allow_licenses: tuple[str, ...] | None = Field(
+        None, description="Only these licence ids pass; unset: any licence not denied."
+    )
+    deny_licenses: tuple[str, ...] = ()
+    require_commercial_use: StrictBool = False
+    monthly_active_users: StrictInt | None = Field(None, ge=0)
+    region: str | None = None
+    unknown_models: Literal["fail", "warn", "ignore"] = "fail"
+    models: tuple[str, ...] = Field((), description="Models the project uses beyond the scan.")
+    exclude: tuple[str, ...] = Field((), description="Globs of paths not to scan.")
+    allow_models: tuple[ModelException, ...] = ()
+
+
+class ModelRef(Record):
+    path: str
+    line: int
+    text: str
+    kind: str
+
+
+class Verdict(Record):
+    """What the policy says about one reference."""
+
+    ref: ModelRef
+    status: Literal["pass", "violation", "unknown", "excepted"]
+    model: str | None
+    via: str | None = Field(None, description="How the reference resolved (derivative, tag...).")
+    licenses: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    obligations: tuple[str, ...] = ()
+
+
+class CheckReport(Record):
+    root: str
+    policy_source: str
+    policy: Policy
+    files_scanned: int
+    verdicts: tuple[Verdict, ...]
+    summary: dict[str, int]

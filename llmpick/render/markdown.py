@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from llmpick.describe import Fact, ModelRow, human_tokens
-from llmpick.records import Comparison, Plan, Ranking
+from llmpick.records import CheckReport, Comparison, Plan, Ranking
 
 
 def cell(value: object) -> str:
@@ -141,3 +141,39 @@ def comparison(c: Comparison) -> str:
     return (
         f"{title}\n\n{table(header, rows)}\n\nBold: best among models reporting the same variant.\n"
     )
+
+
+def check_report(report: CheckReport) -> str:
+    """`check` as Markdown: a PR comment or job summary."""
+    s = report.summary
+    verdict = "fails" if s["violation"] else "passes"
+    lines = [
+        "### llmpick licence check",
+        "",
+        f"The policy ({report.policy_source}) **{verdict}**: {s['references']} references, "
+        f"{s['violation']} violations, {s['unknown']} unknown models, {s['excepted']} excepted.",
+        "",
+    ]
+    rows = []
+    for v in sorted(
+        report.verdicts, key=lambda v: (v.status != "violation", v.ref.path, v.ref.line)
+    ):
+        where = f"`{v.ref.path}:{v.ref.line}`" if v.ref.line else f"`{v.ref.path}`"
+        detail = "; ".join(v.reasons) if v.reasons else "; ".join(v.obligations) or "-"
+        rows.append(
+            [
+                v.status,
+                where,
+                f"`{v.ref.text}`",
+                v.model or "-",
+                ", ".join(v.licenses) or "-",
+                detail,
+            ]
+        )
+    if rows:
+        lines.append(
+            table(["status", "where", "reference", "model", "licence", "why / duties"], rows)
+        )
+    else:
+        lines.append("No model references found.")
+    return "\n".join(lines) + "\n"

@@ -2,12 +2,13 @@
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from llmpick.describe import Fact, ModelRow, human_tokens
-from llmpick.records import Comparison, Explanation, Plan, Ranking
+from llmpick.records import CheckReport, Comparison, Explanation, Plan, Ranking
 
 
 def short_license(license_ids: str) -> str:
@@ -26,7 +27,7 @@ CAPABILITY_ABBREV = {
 
 def model_list(rows: list[ModelRow], caption: str) -> Table:
     """`list`: one row per model."""
-    table = Table(title="Models", caption=caption, caption_justify="left")
+    table = Table(title="Models", caption=escape(caption), caption_justify="left")
     table.add_column("Model", no_wrap=True)
     table.add_column("Params", justify="right", no_wrap=True)
     table.add_column("Context", justify="right", no_wrap=True)
@@ -58,7 +59,7 @@ def facts(items: list[Fact], title: str) -> Table:
     for item in items:
         if item.source and item.source not in urls:
             urls.append(item.source)
-    table = Table(title=title, show_lines=False, caption_justify="left")
+    table = Table(title=escape(title), show_lines=False, caption_justify="left")
     table.add_column("Section", style="dim", no_wrap=True)
     table.add_column("Fact", ratio=2, overflow="fold")
     table.add_column("Value", ratio=3, overflow="fold")
@@ -69,7 +70,7 @@ def facts(items: list[Fact], title: str) -> Table:
         previous = item.section
         ref = f"[{urls.index(item.source) + 1}]" if item.source else ""
         table.add_row(section, Text(item.label), Text(item.value), ref)
-    table.caption = "\n".join(f"[{i}] {url}" for i, url in enumerate(urls, 1)) or None
+    table.caption = escape("\n".join(f"[{i}] {url}" for i, url in enumerate(urls, 1))) or None
     return table
 
 
@@ -203,7 +204,7 @@ def ranking(r: Ranking) -> Group:
     """`recommend`: the ranked table, then a panel for the top pick."""
     table = Table(
         title="Recommendations",
-        caption=_caption(r),
+        caption=escape(_caption(r)),
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -336,4 +337,38 @@ def comparison(c: Comparison) -> Table:
             for i, v in enumerate(row.values)
         ]
         table.add_row(section, Text(row.label), *cells, Text(row.note or ""))
+    return table
+
+
+STATUS_STYLE = {"pass": "green", "violation": "bold red", "unknown": "yellow", "excepted": "cyan"}
+
+
+def check_report(report: CheckReport) -> Table:
+    """`check`: one row per reference, violations first."""
+    order = {"violation": 0, "unknown": 1, "excepted": 2, "pass": 3}
+    table = Table(
+        title="Model licence check",
+        caption=escape(f"policy: {report.policy_source}; {report.files_scanned:,} files scanned"),
+        caption_justify="left",
+    )
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Where", overflow="fold")
+    table.add_column("Model", overflow="fold")
+    table.add_column("Licence", overflow="fold")
+    table.add_column("Why / duties", overflow="fold")
+    for v in sorted(report.verdicts, key=lambda v: (order[v.status], v.ref.path, v.ref.line)):
+        where = f"{v.ref.path}:{v.ref.line}" if v.ref.line else v.ref.path
+        model = v.model or v.ref.text
+        if v.model and v.ref.text.lower() != v.model.lower():
+            model = f"{v.ref.text} -> {v.model}"
+        # The table names each duty; JSON, Markdown and SARIF carry the licence's words.
+        duties = "; ".join(o.split(":", 1)[0] for o in v.obligations)
+        detail = "; ".join(v.reasons) if v.reasons else duties or "-"
+        table.add_row(
+            Text(v.status.upper(), style=STATUS_STYLE[v.status]),
+            Text(where),
+            Text(model),
+            Text(", ".join(short_license(x) for x in v.licenses) or "-"),
+            Text(detail),
+        )
     return table

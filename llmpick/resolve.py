@@ -1,0 +1,109 @@
+"""Map what a repository names (ids, aliases, Ollama tags, derivatives) to catalog models."""
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from llmpick.catalog import Catalog
+from llmpick.records import ModelCard
+
+# Suffixes quantizers and converters append to a repo name.
+DERIVATIVE_SUFFIX = re.compile(
+    r"[-_.](?:awq|gptq(?:[-_]int[48])?(?:[-_]g\d+)?|gguf|ggml|fp8(?:[-_]dynamic)?|fp4|nvfp4|"
+    r"int[48]|w4a16|w8a8|w8a16|mlx(?:[-_]\d+bit)?|\d+bit|bnb(?:[-_]\d+bit)?|exl2|"
+    r"quantized(?:[-_.]w\d+a\d+)?|q\d(?:_k(?:_[msl])?|_\d)?|iq\d_\w+|unsloth|imatrix)$",
+    re.IGNORECASE,
+)
+# Organisations that republish others' models (quantizations, conversions).
+REPUBLISHERS = {
+    "unsloth", "bartowski", "thebloke", "lmstudio-community", "mlx-community", "redhatai",
+    "neuralmagic", "casperhansen", "hugging-quants", "ggml-org", "second-state", "mradermacher",
+    "nm-testing", "modularai", "solidrust", "qeternity",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Resolution:
+    model: ModelCard | None
+    via: str | None  # how it was reached, when not by its exact id
+
+
+class Resolver:
+    """Lookups built once per catalog."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    @cached_property
+    def by_id(self) -> dict[str, ModelCard]:
+        return {m.id.lower(): m for m in self.catalog.models}
+
+    @cached_property
+    def by_repo_name(self) -> dict[str, list[ModelCard]]:
+        out: dict[str, list[ModelCard]] = {}
+        for m in self.catalog.models:
+            name = m.id.split("/", 1)[1].lower()
+            for key in {name, name.removeprefix("meta-"), "meta-" + name}:
+                out.setdefault(key, []).append(m)
+        return out
+
+    @cached_property
+    def by_quantized(self) -> dict[str, ModelCard]:
+        return {repo.lower(): m for m in self.catalog.models for repo in m.quantized.values()}
+
+    @cached_property
+    def by_tag(self) -> dict[str, ModelCard]:
+        out = {}
+        for m in self.catalog.models:
+            for name in (m.ollama_tag, *m.aliases):
+                if name:
+                    out[name.lower()] = m
+        return out
+
+    def resolve(self, text: str, kind: str) -> Resolution:
+        """The catalog model behind a reference, or Resolution(None, None)."""
+        value = text.strip().lower().removeprefix("hf://").split("@")[0].rstrip("/")
+        if kind == "ollama":
+            return self._tag(value)
+        if value in self.by_id:
+            return Resolution(self.by_id[value], None)
+        if value in self.by_quantized:
+            return Resolution(self.by_quantized[value], f"official quantized release {text}")
+        if value in self.by_tag:
+            return Resolution(self.by_tag[value], f"alias {text}")
+        org, _, name = value.partition("/")
+        base = name
+        while (stripped := DERIVATIVE_SUFFIX.sub("", base)) != base:
+            base = stripped
+        for candidate in (base, base + "-instruct", base + "-it"):
+            models = self.by_repo_name.get(candidate, [])
+            same_org = [m for m in models if m.id.lower().startswith(org + "/")]
+            pick = same_org or (models if org in REPUBLISHERS or base != name else [])
+            if len(pick) == 1:
+                model = pick[0]
+                how = []
+                if base != name:
+                    how.append("a quantized or converted derivative")
+                if org not in model.id.lower().split("/")[0]:
+                    how.append(f"republished by {org}")
+                if candidate != base:
+                    how.append("the base model of this instruct release (same licence)")
+                return Resolution(model, f"{text}: " + ", ".join(how) + f" of {model.id}")
+        return Resolution(None, None)
+
+    def _tag(self, value: str) -> Resolution:
+        value = value.removeprefix("library/").removeprefix("registry.ollama.ai/library/")
+        if value in self.by_tag:
+            return Resolution(self.by_tag[value], f"Ollama tag {value}")
+        name, _, tag = value.partition(":")
+        # qwen2.5:7b-instruct-q4_K_M -> qwen2.5:7b-instruct -> qwen2.5:7b
+        while tag and "-" in tag:
+            tag = tag.rsplit("-", 1)[0]
+            if f"{name}:{tag}" in self.by_tag:
+                return Resolution(self.by_tag[f"{name}:{tag}"], f"Ollama tag {value}")
+        if not tag or tag == "latest":
+            tagged = {m.id: m for key, m in self.by_tag.items() if key.startswith(name + ":")}
+            if len(tagged) == 1:
+                model = next(iter(tagged.values()))
+                return Resolution(model, f"Ollama tag {value} (the library's default for {name})")
+        return Resolution(None, None)

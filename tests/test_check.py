@@ -1,0 +1,326 @@
+"""`llmpick check`: discovery, resolution, verdicts, every exit code and every format."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from llmpick.catalog import load_catalog
+from llmpick.cli import app
+from llmpick.resolve import Resolver
+from llmpick.scan import GitIgnore, scan, scan_text
+
+FIXTURES = Path(__file__).parent / "fixtures"
+POLICIES = Path(__file__).parent / "data" / "policies"
+MIXED = FIXTURES / "repo_mixed"
+
+EXPECTED_REFS = [
+    (".env", 1, "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", "config"),
+    ("app/load.py", 9, "meta-llama/Llama-3.1-8B-Instruct", "python"),
+    ("app/load.py", 11, "meta-llama/Llama-3.1-8B-Instruct", "python"),
+    ("app/load.py", 13, "Qwen/Qwen2.5-7B-Instruct", "python"),
+    ("app/load.py", 14, "Qwen/Qwen2.5-72B-Instruct-AWQ", "python"),
+    ("app/load.py", 15, "sentence-transformers/all-MiniLM-L6-v2", "python"),
+    ("charts/llm/values.yaml", 3, "Qwen/Qwen2.5-3B-Instruct", "config"),
+    ("config.toml", 2, "unsloth/Qwen2.5-7B-Instruct-bnb-4bit", "config"),
+    ("deploy/serve.sh", 3, "mistralai/Mistral-Large-Instruct-2411", "command"),
+    ("deploy/serve.sh", 4, "deepseek-ai/DeepSeek-V3", "command"),
+    ("deploy/serve.sh", 5, "internlm/internlm2_5-7b-chat", "command"),
+    ("deploy/serve.sh", 6, "google/gemma-3-27b-it", "command"),
+    ("docker-compose.yml", 5, "CohereLabs/c4ai-command-a-03-2025", "config"),
+    ("k8s/inference.yaml", 10, "openai/gpt-oss-20b", "config"),
+    ("ollama/Modelfile", 1, "llama3.3:70b", "ollama"),
+    ("ollama/pull.sh", 1, "qwen2.5:7b-instruct-q4_K_M", "ollama"),
+    ("ollama/pull.sh", 2, "gpt-oss:20b", "ollama"),
+    ("settings.json", 2, "zai-org/GLM-4.5", "config"),
+]
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["check", *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+class TestDiscovery:
+    def test_every_reference_style_is_found_and_nothing_else(self) -> None:
+        found, files = scan(MIXED)
+        got = sorted((f.path, f.line, f.text, f.kind) for f in found)
+        assert got == sorted(EXPECTED_REFS)
+        assert files == 11  # .gitignore'd folder and *.log are not read
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            'path = os.path.join("data/train", "x.json")',
+            'ratio = "3/4"',
+            'repo = "foo/bar"',
+            'url = "https://huggingface.co/docs"',
+            "cp data/raw/file.txt out/clean/file.txt",
+            'x = load("org/file.json")',
+            'tpl = "{org}/{name}"',
+            "We compared Llama 3 with foo/bar; see docs/setup.md.",
+            "image: ghcr.io/huggingface/text-generation-inference:3.3.7",
+            "uses: actions/checkout@v4",
+            "import numpy as np  # model/training",
+        ],
+    )
+    def test_strings_that_only_look_like_ids_are_not_references(self, text: str) -> None:
+        assert scan_text(text, "x.py") == []
+        assert scan_text(text, "config.yaml") == []
+
+    def test_exclude_globs(self) -> None:
+        found, _ = scan(MIXED, exclude=("deploy/**", "*.json"))
+        paths = {f.path for f in found}
+        assert "deploy/serve.sh" not in paths and "settings.json" not in paths
+        assert "app/load.py" in paths
+
+    def test_gitignore_semantics(self) -> None:
+        ignore = GitIgnore()
+        for pattern in ("*.log", "build/", "/top.txt", "docs/**/*.md", "!keep.log"):
+            ignore.add(pattern)
+        assert ignore.ignored("a/b/c.log", False)
+        assert not ignore.ignored("keep.log", False)
+        assert ignore.ignored("x/build", True) and not ignore.ignored("x/build", False)
+        assert ignore.ignored("top.txt", False) and not ignore.ignored("x/top.txt", False)
+        assert ignore.ignored("docs/a/b.md", False) and ignore.ignored("docs/b.md", False)
+
+
+class TestResolution:
+    @pytest.mark.parametrize(
+        ("text", "kind", "model"),
+        [
+            ("Qwen/Qwen2.5-72B-Instruct-AWQ", "python", "Qwen/Qwen2.5-72B-Instruct"),
+            (
+                "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF",
+                "config",
+                "meta-llama/Llama-3.1-8B-Instruct",
+            ),
+            ("unsloth/Qwen2.5-7B-Instruct-bnb-4bit", "config", "Qwen/Qwen2.5-7B-Instruct"),
+            (
+                "RedHatAI/Meta-Llama-3.1-70B-Instruct-FP8",
+                "python",
+                "meta-llama/Llama-3.1-70B-Instruct",
+            ),
+            ("mlx-community/gemma-3-27b-it-4bit", "python", "google/gemma-3-27b-it"),
+            ("meta-llama/Llama-3.1-8B", "python", "meta-llama/Llama-3.1-8B-Instruct"),
+            ("llama3.3:70b", "ollama", "meta-llama/Llama-3.3-70B-Instruct"),
+            ("llama3.3", "ollama", "meta-llama/Llama-3.3-70B-Instruct"),
+            ("qwen2.5:7b-instruct-q4_K_M", "ollama", "Qwen/Qwen2.5-7B-Instruct"),
+            ("hf://openai/gpt-oss-20b", "config", "openai/gpt-oss-20b"),
+            ("acme/private-llm-7b", "python", None),
+            ("someone/Qwen2.5-7B-Instruct", "python", None),  # a fine-tune: not the base's licence
+        ],
+    )
+    def test_resolve(self, text: str, kind: str, model: str | None) -> None:
+        res = Resolver(load_catalog()).resolve(text, kind)
+        assert (res.model.id if res.model else None) == model
+
+
+def verdicts(stdout: str) -> dict[tuple[str, int], tuple[str, str | None]]:
+    doc = json.loads(stdout)
+    return {
+        (v["ref"]["path"], v["ref"]["line"]): (v["status"], v["model"]) for v in doc["verdicts"]
+    }
+
+
+class TestVerdictsAndExitCodes:
+    def test_commercial_policy(self, runner: CliRunner) -> None:
+        code, out, err = run(
+            runner, str(MIXED), "--policy", str(POLICIES / "commercial.toml"), "-f", "json"
+        )
+        assert code == 1
+        v = verdicts(out)
+        assert v[("deploy/serve.sh", 3)] == ("violation", "mistralai/Mistral-Large-Instruct-2411")
+        assert v[("docker-compose.yml", 5)][0] == "violation"  # CC-BY-NC
+        assert v[("charts/llm/values.yaml", 3)][0] == "violation"  # Qwen research licence
+        assert v[("app/load.py", 15)] == ("unknown", None)
+        assert v[("ollama/Modelfile", 1)] == ("pass", "meta-llama/Llama-3.3-70B-Instruct")
+        summary = json.loads(out)["summary"]
+        assert summary == {
+            "pass": 13,
+            "violation": 3,
+            "unknown": 2,
+            "excepted": 0,
+            "references": 18,
+        }
+        assert err.strip() == (
+            "18 model reference(s) in 11 files: 13 pass, 3 violate the policy, "
+            "2 unknown, 0 excepted"
+        )
+
+    def test_pass_carries_obligations(self, runner: CliRunner) -> None:
+        _, out, _ = run(
+            runner, str(MIXED), "--policy", str(POLICIES / "commercial.toml"), "-f", "json"
+        )
+        llama = next(
+            v for v in json.loads(out)["verdicts"] if v["ref"]["path"] == "ollama/Modelfile"
+        )
+        kinds = [o.split(":", 1)[0] for o in llama["obligations"]]
+        assert kinds == [
+            "LicenseRef-Llama-3.3 attribution",
+            "LicenseRef-Llama-3.3 naming",
+            "LicenseRef-Llama-3.3 AUP",
+            "LicenseRef-Llama-3.3 MAU cap",
+        ]
+
+    def test_allow_list_and_inherited_licences(self, runner: CliRunner) -> None:
+        code, out, _ = run(
+            runner, str(MIXED), "--policy", str(POLICIES / "permissive.toml"), "-f", "json"
+        )
+        assert code == 1
+        v = verdicts(out)
+        assert v[("app/load.py", 9)][0] == "violation"  # Llama licence not allowed
+        assert v[("app/load.py", 13)][0] == "pass"  # Apache-2.0
+        assert v[("app/load.py", 15)][0] == "unknown"
+
+    def test_mau_cap(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, str(MIXED), "--policy", str(POLICIES / "mau.toml"), "-f", "json")
+        assert code == 1
+        doc = json.loads(out)
+        llama = next(
+            x
+            for x in doc["verdicts"]
+            if x["ref"]["path"] == "app/load.py" and x["ref"]["line"] == 9
+        )
+        assert llama["reasons"] == [
+            "licence LicenseRef-Llama-3.1 needs a separate licence above 700,000,000 monthly "
+            "active users (policy: 800,000,000)"
+        ]
+        assert not any(x["ref"]["path"].startswith(("deploy/", "k8s/")) for x in doc["verdicts"])
+
+    def test_region_and_policy_models(self, runner: CliRunner) -> None:
+        code, out, _ = run(
+            runner,
+            str(FIXTURES / "repo_clean"),
+            "--policy",
+            str(POLICIES / "region.toml"),
+            "-f",
+            "json",
+        )
+        assert code == 1
+        doc = json.loads(out)
+        listed = {x["ref"]["text"]: x for x in doc["verdicts"] if x["ref"]["line"] == 0}
+        assert listed["meta-llama/Llama-4-Scout-17B-16E-Instruct"]["status"] == "violation"
+        assert listed["llama3.3:70b"]["status"] == "pass"  # text-only: the EU clause does not bind
+
+    def test_exceptions_need_a_reason_and_are_reported(self, runner: CliRunner) -> None:
+        code, out, _ = run(
+            runner, str(MIXED), "--policy", str(POLICIES / "exceptions.toml"), "-f", "json"
+        )
+        v = json.loads(out)["verdicts"]
+        mistral = next(x for x in v if x["ref"]["text"] == "mistralai/Mistral-Large-Instruct-2411")
+        assert mistral["status"] == "excepted"
+        assert (
+            mistral["reasons"][-1]
+            == "allowed by allow-models: research sandbox only, never shipped"
+        )
+        deepseek = next(x for x in v if x["ref"]["text"] == "deepseek-ai/DeepSeek-V3")
+        assert deepseek["status"] == "violation"  # deny-licenses
+        assert code == 1
+
+    def test_clean_repo_exits_0(self, runner: CliRunner) -> None:
+        code, out, err = run(runner, str(FIXTURES / "repo_clean"))
+        assert code == 0
+        assert "PASS" in out
+        assert "2 pass, 0 violate" in err
+
+    @pytest.mark.parametrize(("mode", "exit_code"), [("fail", 1), ("warn", 0), ("ignore", 0)])
+    def test_unknown_models_modes(
+        self, runner: CliRunner, tmp_path: Path, mode: str, exit_code: int
+    ) -> None:
+        policy = tmp_path / "llmpick.toml"
+        policy.write_text(f'unknown-models = "{mode}"\n')
+        code, _, _ = run(runner, str(FIXTURES / "repo_unknown"), "--policy", str(policy))
+        assert code == exit_code
+
+    @pytest.mark.parametrize(
+        ("policy", "message"),
+        [
+            ("bad_key.toml", "allow-licence: unknown key (a typo?)"),
+            ("bad_type.toml", "require-commercial-use: Input should be a valid boolean"),
+            ("bad_licence.toml", "allow-licenses: unknown licence id 'GPL-9'"),
+            ("bad_toml.toml", "invalid TOML"),
+            ("bad_exception.toml", "allow-models.0.reason: Field required"),
+        ],
+    )
+    def test_bad_policy_exits_3(self, runner: CliRunner, policy: str, message: str) -> None:
+        code, out, err = run(runner, str(MIXED), "--policy", str(POLICIES / policy))
+        assert code == 3
+        assert out == ""
+        assert message in err
+        assert "Traceback" not in err
+
+    def test_pyproject_table(self, runner: CliRunner, tmp_path: Path) -> None:
+        (tmp_path / "app.py").write_text('m = LLM(model="mistralai/Mistral-Large-Instruct-2407")\n')
+        (tmp_path / "pyproject.toml").write_text("[tool.llmpick]\nrequire-commercial-use = true\n")
+        code, _, err = run(runner, str(tmp_path))
+        assert code == 1
+        assert "1 violate" in err
+        (tmp_path / "pyproject.toml").write_text("[tool.llmpick]\nrequire-comercial-use = true\n")
+        code, _, err = run(runner, str(tmp_path))
+        assert code == 3
+        assert "tool.llmpick.require-comercial-use: unknown key" in err
+
+    def test_usage_errors_exit_2(self, runner: CliRunner) -> None:
+        assert runner.invoke(app, ["check", "no/such/dir"]).exit_code == 2
+        assert runner.invoke(app, ["check", str(MIXED), "-f", "xml"]).exit_code == 2
+
+    def test_missing_policy_file_exits_3(self, runner: CliRunner) -> None:
+        code, _, err = run(runner, str(MIXED), "--policy", "nope.toml")
+        assert code == 3 and "no such policy file" in err
+
+
+class TestFormats:
+    def test_sarif(self, runner: CliRunner) -> None:
+        _, out, _ = run(
+            runner, str(MIXED), "--policy", str(POLICIES / "commercial.toml"), "-f", "sarif"
+        )
+        doc = json.loads(out)
+        assert doc["version"] == "2.1.0"
+        run0 = doc["runs"][0]
+        assert run0["tool"]["driver"]["name"] == "llmpick"
+        errors = [r for r in run0["results"] if r["level"] == "error"]
+        assert len(errors) == 3
+        loc = errors[0]["locations"][0]["physicalLocation"]
+        assert set(loc) == {"artifactLocation", "region"}
+        warnings = [r for r in run0["results"] if r["ruleId"] == "LLMPICK002"]
+        assert {w["level"] for w in warnings} == {"warning"}  # unknown-models = "warn"
+
+    def test_github_annotations(self, runner: CliRunner) -> None:
+        _, out, _ = run(
+            runner, str(MIXED), "--policy", str(POLICIES / "commercial.toml"), "-f", "github"
+        )
+        lines = out.strip().splitlines()
+        assert (
+            "::error file=deploy/serve.sh,line=3,title=llmpick::"
+            "mistralai/Mistral-Large-Instruct-2411: "
+            "licence LicenseRef-Mistral-Research does not allow commercial use"
+        ) in lines
+        assert sum(line.startswith("::warning ") for line in lines) == 2
+        assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+
+    def test_markdown(self, runner: CliRunner) -> None:
+        _, out, _ = run(
+            runner, str(MIXED), "--policy", str(POLICIES / "commercial.toml"), "-f", "markdown"
+        )
+        assert out.startswith("### llmpick licence check\n")
+        assert "**fails**: 18 references, 3 violations, 2 unknown models" in out
+        assert "| violation | `deploy/serve.sh:3` |" in out
+
+    def test_table(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, str(MIXED), "--policy", str(POLICIES / "commercial.toml"))
+        assert code == 1
+        assert "VIOLATION" in out and "UNKNOWN" in out and "PASS" in out
+
+    def test_json_is_written_even_when_empty(self, runner: CliRunner, tmp_path: Path) -> None:
+        code, out, _ = run(runner, str(tmp_path), "-f", "json")
+        assert code == 0
+        doc = json.loads(out)
+        assert doc["verdicts"] == [] and doc["summary"]["references"] == 0
+
+
+def test_this_repository_passes_its_own_policy(runner: CliRunner) -> None:
+    root = Path(__file__).parent.parent
+    code, _, err = run(runner, str(root))
+    assert code == 0, err
