@@ -138,10 +138,19 @@ def run_check(
     """Scan root, resolve every reference, judge each under the policy."""
     from llmpick.records import CheckReport, ModelRef, Verdict
     from llmpick.resolve import Resolver
-    from llmpick.scan import scan
+    from llmpick.scan import is_placeholder, scan
 
     found, files = scan(root, policy.exclude)
-    refs = [ModelRef(path=f.path, line=f.line, text=f.text, kind=f.kind) for f in found]
+    placeholders = tuple(
+        ModelRef(path=f.path, line=f.line, text=f.text, kind=f.kind)
+        for f in found
+        if f.kind != "name" and is_placeholder(f.text)  # unknown bare names are dropped anyway
+    )
+    refs = [
+        ModelRef(path=f.path, line=f.line, text=f.text, kind=f.kind)
+        for f in found
+        if f.kind == "name" or not is_placeholder(f.text)
+    ]
     where = _relative(policy_path, root) if policy_path else "(policy)"
     refs += [
         ModelRef(path=where, line=0, text=m, kind="ollama" if ":" in m else "policy")
@@ -153,6 +162,8 @@ def run_check(
     for ref in refs:
         res = resolver.resolve(ref.text, ref.kind)
         model = res.model
+        if model is None and ref.kind == "name":
+            continue  # a bare name the catalog does not know: most are hosted-API model names
         if model is None:
             verdicts.append(
                 Verdict(
@@ -192,6 +203,7 @@ def run_check(
         files_scanned=files,
         verdicts=tuple(verdicts),
         summary=summary,
+        placeholders=placeholders,
     )
 
 

@@ -622,3 +622,5 @@ class CheckReport(Record):
     files_scanned: int
     verdicts: tuple[Verdict, ...]
     summary: dict[str, int]
+    # Names in a model position that stand for any model (`my-org/my-model`): not judged.
+    placeholders: tuple[ModelRef, ...] = ()

@@ -14,6 +14,8 @@ DERIVATIVE_SUFFIX = re.compile(
     r"quantized(?:[-_.]w\d+a\d+)?|q\d(?:_k(?:_[msl])?|_\d)?|iq\d_\w+|unsloth|imatrix)$",
     re.IGNORECASE,
 )
+# Client-side prefixes (LiteLLM, LangChain) that route a name to a local Ollama server.
+OLLAMA_PROVIDERS = {"ollama", "ollama_chat"}
 # Organisations that republish others' models (quantizations, conversions).
 REPUBLISHERS = {
     "unsloth", "bartowski", "thebloke", "lmstudio-community", "mlx-community", "redhatai",
@@ -63,8 +65,10 @@ class Resolver:
     def resolve(self, text: str, kind: str) -> Resolution:
         """The catalog model behind a reference, or Resolution(None, None)."""
         value = text.strip().lower().removeprefix("hf://").split("@")[0].rstrip("/")
-        if kind == "ollama":
-            return self._tag(value)
+        provider, _, rest = value.partition("/")
+        if kind in ("ollama", "name") or (rest and provider in OLLAMA_PROVIDERS):
+            # `ollama/llama3.1` is how LiteLLM and OpenAI-compatible clients name an Ollama model
+            return self._tag(rest if provider in OLLAMA_PROVIDERS and rest else value)
         if value in self.by_id:
             return Resolution(self.by_id[value], None)
         if value in self.by_quantized:
@@ -91,19 +95,33 @@ class Resolver:
                 return Resolution(model, f"{text}: " + ", ".join(how) + f" of {model.id}")
         return Resolution(None, None)
 
+    @cached_property
+    def by_tag_name(self) -> dict[str, dict[str, ModelCard]]:
+        """Ollama library name -> the catalog models tagged under it, by id."""
+        out: dict[str, dict[str, ModelCard]] = {}
+        for key, m in self.by_tag.items():
+            name, colon, _ = key.partition(":")
+            if colon:
+                out.setdefault(name, {})[m.id] = m
+        return out
+
     def _tag(self, value: str) -> Resolution:
-        value = value.removeprefix("library/").removeprefix("registry.ollama.ai/library/")
+        value = value.removeprefix("registry.ollama.ai/").removeprefix("library/")
         if value in self.by_tag:
             return Resolution(self.by_tag[value], f"Ollama tag {value}")
         name, _, tag = value.partition(":")
-        # qwen2.5:7b-instruct-q4_K_M -> qwen2.5:7b-instruct -> qwen2.5:7b
+        # qwen2.5:7b-instruct-q4_K_M -> qwen2.5:7b-instruct -> qwen2.5:7b; gpt-oss:120b-cloud too
         while tag and "-" in tag:
             tag = tag.rsplit("-", 1)[0]
             if f"{name}:{tag}" in self.by_tag:
                 return Resolution(self.by_tag[f"{name}:{tag}"], f"Ollama tag {value}")
-        if not tag or tag == "latest":
-            tagged = {m.id: m for key, m in self.by_tag.items() if key.startswith(name + ":")}
+        if tag in ("", "latest", "cloud"):
+            if name in self.by_tag:  # glm-4.7:cloud, where glm-4.7 names one model
+                return Resolution(self.by_tag[name], f"Ollama tag {value}")
+            tagged = self.by_tag_name.get(name, {})
             if len(tagged) == 1:
                 model = next(iter(tagged.values()))
-                return Resolution(model, f"Ollama tag {value} (the library's default for {name})")
+                return Resolution(
+                    model, f"Ollama tag {value}: the only size of {name} in the catalog"
+                )
         return Resolution(None, None)

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from llmpick.catalog import load_catalog
 from llmpick.cli import app
 from llmpick.resolve import Resolver
-from llmpick.scan import GitIgnore, scan, scan_text
+from llmpick.scan import Found, GitIgnore, is_placeholder, scan, scan_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POLICIES = Path(__file__).parent / "data" / "policies"
@@ -17,6 +17,14 @@ MIXED = FIXTURES / "repo_mixed"
 
 EXPECTED_REFS = [
     (".env", 1, "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", "config"),
+    ("app/chat.py", 10, "llama3.3:70b", "name"),
+    ("app/chat.py", 11, "ollama/qwen3:8b", "name"),
+    ("app/chat.py", 12, "gpt-4o", "name"),  # found, then dropped: the catalog does not know it
+    ("app/chat.py", 13, "internlm/internlm2_5-7b-chat", "python"),
+    ("app/chat.py", 14, "Qwen/Qwen3-8B", "python"),
+    ("docs/guide.mdx", 6, "qwen3:8b", "ollama"),
+    ("docs/guide.mdx", 9, "my-model", "ollama"),  # a placeholder, reported apart
+    ("docs/guide.mdx", 10, "your-org/your-model", "command"),  # a placeholder
     ("app/load.py", 9, "meta-llama/Llama-3.1-8B-Instruct", "python"),
     ("app/load.py", 11, "meta-llama/Llama-3.1-8B-Instruct", "python"),
     ("app/load.py", 13, "Qwen/Qwen2.5-7B-Instruct", "python"),
@@ -47,7 +55,7 @@ class TestDiscovery:
         found, files = scan(MIXED)
         got = sorted((f.path, f.line, f.text, f.kind) for f in found)
         assert got == sorted(EXPECTED_REFS)
-        assert files == 11  # .gitignore'd folder and *.log are not read
+        assert files == 13  # .gitignore'd folder and *.log are not read
 
     @pytest.mark.parametrize(
         "text",
@@ -86,6 +94,70 @@ class TestDiscovery:
         assert ignore.ignored("docs/a/b.md", False) and ignore.ignored("docs/b.md", False)
 
 
+class TestPlaceholdersAndSpeedPaths:
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            ("my-username/my-model", True),
+            ("some-model:cloud", True),
+            ("missing-model", True),
+            ("user/repo", True),
+            ("org/name", True),
+            ("myuser/mymodel", True),
+            ("choose-a-model-name", True),
+            ("zai-org/GLM-4.7", False),  # "org" inside a real organisation's name
+            ("meta-llama/Llama-3.3-70B-Instruct", False),
+            ("qwen3:8b", False),
+            ("nomic-ai/nomic-embed-text-v1.5", False),
+        ],
+    )
+    def test_placeholder_names(self, value: str, expected: bool) -> None:
+        assert is_placeholder(value) is expected
+
+    def test_lines_survive_non_ascii_text(self) -> None:
+        text = (
+            "# Übersicht: İstanbul ﬁne 🙂\n\nmodel = AutoModel.from_pretrained('Qwen/Qwen3-8B')\n"
+        )
+        assert scan_text(text, "x.py") == [Found("x.py", 3, "Qwen/Qwen3-8B", "python")]
+
+    def test_crlf_config_values(self) -> None:
+        text = "image: x\r\nmodel: Qwen/Qwen3-8B\r\nmodel:\r\n  name: openai/gpt-oss-20b\r\n"
+        assert scan_text(text, "values.yaml") == [
+            Found("values.yaml", 2, "Qwen/Qwen3-8B", "config"),
+            Found("values.yaml", 4, "openai/gpt-oss-20b", "config"),
+        ]
+
+    def test_datasets_and_spaces_are_not_models(self) -> None:
+        text = (
+            'df = pd.read_parquet("hf://datasets/acme/qa/train.parquet")\n'
+            'hf_hub_download(repo_id="acme/qa", filename="a.json", repo_type="dataset")\n'
+            'snapshot_download(repo_id="acme/demo", repo_type="space")\n'
+        )
+        assert scan_text(text, "x.py") == []
+
+    def test_gitignore_rules_apply_below_their_folder(self) -> None:
+        ignore = GitIgnore()
+        ignore.add("*.md")
+        ignore.add("!keep.md", "docs")
+        ignore.add("build/", "app")
+        assert ignore.ignored("a.md", False) and ignore.ignored("docs/x/a.md", False)
+        assert not ignore.ignored("docs/keep.md", False) and ignore.ignored("keep.md", False)
+        assert ignore.ignored("app/build", True) and not ignore.ignored("build", True)
+
+    def test_placeholders_are_reported_apart(self, runner: CliRunner) -> None:
+        code, out, _ = run(
+            runner, str(MIXED), "--policy", str(POLICIES / "commercial.toml"), "-f", "json"
+        )
+        doc = json.loads(out)
+        assert [(p["path"], p["line"], p["text"]) for p in doc["placeholders"]] == [
+            ("docs/guide.mdx", 9, "my-model"),
+            ("docs/guide.mdx", 10, "your-org/your-model"),
+        ]
+        judged = {v["ref"]["text"] for v in doc["verdicts"]}
+        assert "gpt-4o" not in judged and "my-model" not in judged
+        assert {"llama3.3:70b", "ollama/qwen3:8b"} <= judged
+
+
 class TestResolution:
     @pytest.mark.parametrize(
         ("text", "kind", "model"),
@@ -108,6 +180,11 @@ class TestResolution:
             ("llama3.3", "ollama", "meta-llama/Llama-3.3-70B-Instruct"),
             ("qwen2.5:7b-instruct-q4_K_M", "ollama", "Qwen/Qwen2.5-7B-Instruct"),
             ("hf://openai/gpt-oss-20b", "config", "openai/gpt-oss-20b"),
+            ("ollama/qwen3:8b", "name", "Qwen/Qwen3-8B"),  # LiteLLM's route to local Ollama
+            ("gpt-oss:120b-cloud", "ollama", "openai/gpt-oss-120b"),
+            ("glm-4.7:cloud", "ollama", "zai-org/GLM-4.7"),
+            ("phi4", "name", "microsoft/phi-4"),
+            ("gpt-4o", "name", None),
             ("acme/private-llm-7b", "python", None),
             ("someone/Qwen2.5-7B-Instruct", "python", None),  # a fine-tune: not the base's licence
         ],
@@ -138,15 +215,15 @@ class TestVerdictsAndExitCodes:
         assert v[("ollama/Modelfile", 1)] == ("pass", "meta-llama/Llama-3.3-70B-Instruct")
         summary = json.loads(out)["summary"]
         assert summary == {
-            "pass": 13,
+            "pass": 17,
             "violation": 3,
-            "unknown": 2,
+            "unknown": 3,
             "excepted": 0,
-            "references": 18,
+            "references": 23,
         }
         assert err.strip() == (
-            "18 model reference(s) in 11 files: 13 pass, 3 violate the policy, "
-            "2 unknown, 0 excepted"
+            "23 model reference(s) in 13 files: 17 pass, 3 violate the policy, "
+            "3 unknown, 0 excepted"
         )
 
     def test_pass_carries_obligations(self, runner: CliRunner) -> None:
@@ -297,7 +374,7 @@ class TestFormats:
             "mistralai/Mistral-Large-Instruct-2411: "
             "licence LicenseRef-Mistral-Research does not allow commercial use"
         ) in lines
-        assert sum(line.startswith("::warning ") for line in lines) == 2
+        assert sum(line.startswith("::warning ") for line in lines) == 3
         assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
 
     def test_markdown(self, runner: CliRunner) -> None:
@@ -305,7 +382,10 @@ class TestFormats:
             runner, str(MIXED), "--policy", str(POLICIES / "commercial.toml"), "-f", "markdown"
         )
         assert out.startswith("### llmpick licence check\n")
-        assert "**fails**: 18 references, 3 violations, 2 unknown models" in out
+        assert (
+            "**fails**: 23 references, 3 violations, 3 unknown models, 0 excepted; "
+            "2 placeholder names (such as `my-model`) not judged."
+        ) in out
         assert "| violation | `deploy/serve.sh:3` |" in out
 
     def test_table(self, runner: CliRunner) -> None:

@@ -151,7 +151,13 @@ def check_report(report: CheckReport) -> str:
         "### llmpick licence check",
         "",
         f"The policy ({report.policy_source}) **{verdict}**: {s['references']} references, "
-        f"{s['violation']} violations, {s['unknown']} unknown models, {s['excepted']} excepted.",
+        f"{s['violation']} violations, {s['unknown']} unknown models, {s['excepted']} excepted"
+        + (
+            f"; {len(report.placeholders)} placeholder names (such as "
+            f"`{report.placeholders[0].text}`) not judged."
+            if report.placeholders
+            else "."
+        ),
         "",
     ]
     rows = []

@@ -343,12 +343,24 @@ def comparison(c: Comparison) -> Table:
 STATUS_STYLE = {"pass": "green", "violation": "bold red", "unknown": "yellow", "excepted": "cyan"}
 
 
+def placeholder_note(report: CheckReport) -> str:
+    """`; 3 placeholder names not judged (my-org/my-model at docs/x.md:4, ...)`."""
+    if not report.placeholders:
+        return ""
+    shown = ", ".join(f"{r.text} at {r.path}:{r.line}" for r in report.placeholders[:3])
+    more = ", ..." if len(report.placeholders) > 3 else ""
+    return f"; {len(report.placeholders)} placeholder name(s) not judged ({shown}{more})"
+
+
 def check_report(report: CheckReport) -> Table:
     """`check`: one row per reference, violations first."""
     order = {"violation": 0, "unknown": 1, "excepted": 2, "pass": 3}
     table = Table(
         title="Model licence check",
-        caption=escape(f"policy: {report.policy_source}; {report.files_scanned:,} files scanned"),
+        caption=escape(
+            f"policy: {report.policy_source}; {report.files_scanned:,} files scanned"
+            + placeholder_note(report)
+        ),
         caption_justify="left",
     )
     table.add_column("Status", no_wrap=True)
