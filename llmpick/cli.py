@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, assert_never
 import typer
 
 from llmpick.errors import ExitCode, LlmpickError
-from llmpick.formats import CheckFormat, OutputFormat
+from llmpick.formats import CheckFormat, DeployFormat, OutputFormat
 
 if TYPE_CHECKING:
     from llmpick.engines import Engine
@@ -514,6 +514,81 @@ def check(
         f"{s['excepted']} excepted"
     )
     if check_failed(report):
+        raise typer.Exit(int(ExitCode.POLICY_FAILED))
+
+
+DEPLOY_HELP = """Print the command or manifest that serves a model as planned on these GPUs.
+
+The layout is the smallest one that holds the model at the context with the engine's headroom:
+tensor parallelism within a node (its size divides the attention heads), pipeline stages across
+nodes, and data-parallel replicas on GPUs a single copy does not need. Quantized weights come
+from the vendor's own quantized repository, or are quantized at load time where the engine can.
+
+Exit codes: 0 a deployment; 1 the model does not fit or the engine cannot serve it this way
+(the reason and what would fit go to stderr, and to JSON); 2 usage; 3 catalog error.
+"""
+
+
+@app.command(help=DEPLOY_HELP)
+def deploy(
+    model: Annotated[str, typer.Argument(help="Model id, alias, Ollama tag or unique fragment.")],
+    gpu: GpuOption,
+    engine: Annotated[
+        str,
+        typer.Option(help="vllm, sglang, lmdeploy, tgi, ollama, llama.cpp or kserve."),
+    ] = "vllm",
+    context: ContextOption = None,
+    quant: Annotated[
+        str | None,
+        typer.Option(help="Weight format: fp8, awq, gptq-int4, Q4_K_M... (default: as released)."),
+    ] = None,
+    kv_dtype: Annotated[str, typer.Option(help="KV cache type: auto, fp8, q8_0, q4_0.")] = "auto",
+    repo: Annotated[
+        str | None,
+        typer.Option(help="Weights repository to use instead (a quantization you trust)."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Served / Kubernetes name (default: from the model id).")
+    ] = None,
+    catalog: CatalogOption = None,
+    fmt: Annotated[
+        DeployFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DeployFormat.TABLE,
+) -> None:
+    from llmpick.catalog import load_catalog
+    from llmpick.deploy import DeployOptions, Target
+    from llmpick.deploy import deploy as make_deployment
+    from llmpick.render import json, markdown, table
+
+    try:
+        target = Target(engine.lower())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{engine!r}; choose from " + ", ".join(t.value for t in Target),
+            param_hint="--engine",
+        ) from None
+    with reported_errors():
+        cat = load_catalog(catalog)
+        card = cat.find_model(model)
+        hw = resolve_hardware(cat, gpu)
+        opts = DeployOptions(target, context, quant, kv_dtype.lower(), repo, name)
+        result = make_deployment(card, hw, opts)
+    match fmt:
+        case DeployFormat.TABLE:
+            emit(table.deployment(result))
+        case DeployFormat.JSON:
+            emit(json.dumps(result.model_dump(mode="json")))
+        case DeployFormat.MARKDOWN:
+            emit(markdown.deployment(result))
+        case DeployFormat.SHELL:
+            if result.fits:
+                emit(markdown.deployment_script(result))
+        case _:  # pragma: no cover
+            assert_never(fmt)
+    if not result.fits:
+        say(f"error: {result.reason}")
+        for alt in result.alternatives:
+            say(f"hint: {alt}")
         raise typer.Exit(int(ExitCode.POLICY_FAILED))
 
 

@@ -5,7 +5,7 @@ from enum import IntEnum
 
 class ExitCode(IntEnum):
     OK = 0  # success; `check`: every reference passes the policy
-    POLICY_FAILED = 1  # `check` found a violation; `plan --check` does not fit
+    POLICY_FAILED = 1  # `check` found a violation; `plan --check` / `deploy` does not fit
     USAGE = 2  # bad option or value (Typer's own code for usage errors)
     INPUT_ERROR = 3  # catalog/policy missing, unreadable, invalid YAML/schema; unknown id
     INTERNAL = 4  # a bug: the traceback is printed, never mistaken for a verdict
@@ -38,6 +38,12 @@ class UsageError(LlmpickError):
     """A bad option value that only the core can detect (e.g. an unknown GPU name)."""
 
     exit_code = ExitCode.USAGE
+
+
+class DeployError(LlmpickError):
+    """The engine cannot serve the model this way (a verdict, like a plan that does not fit)."""
+
+    exit_code = ExitCode.POLICY_FAILED
 
 
 class PolicyError(LlmpickError):

@@ -18,3 +18,12 @@ class CheckFormat(StrEnum):
     MARKDOWN = "markdown"
     SARIF = "sarif"
     GITHUB = "github"
+
+
+class DeployFormat(StrEnum):
+    """`deploy` adds `shell`: the steps as a script to read, then run."""
+
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    SHELL = "shell"

@@ -624,3 +624,73 @@ class CheckReport(Record):
     summary: dict[str, int]
     # Names in a model position that stand for any model (`my-org/my-model`): not judged.
     placeholders: tuple[ModelRef, ...] = ()
+
+
+class DeployLayout(Record):
+    """How `deploy` spreads the model over the GPUs."""
+
+    gpus: int
+    gpus_per_replica: int = Field(description="GPUs holding one copy of the model.")
+    replicas: int = Field(description="Copies of the model (data parallel); 0 if none fits.")
+    tensor_parallel_size: int
+    pipeline_parallel_size: int
+    nodes_per_replica: int
+    idle_gpus: int = Field(description="GPUs the layout leaves unused.")
+
+
+class DeployStep(Record):
+    """One thing to run or write, in order."""
+
+    title: str
+    host: str = Field(description="Where: 'the GPU host', 'node 0', 'kubectl'...")
+    argv: tuple[str, ...] | None = None
+    env: dict[str, str] = {}
+    file: str | None = None
+    content: str | None = None
+    main: bool = Field(False, description="The step that starts serving (JSON `command`).")
+
+    def shell_line(self) -> str:
+        """The command as one shell line, environment first ('' for a file to write)."""
+        import shlex
+
+        env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
+        cmd = shlex.join(self.argv or ())
+        return f"{env} {cmd}" if env else cmd
+
+
+class FlagNote(Record):
+    """Why a flag has its value."""
+
+    flag: str
+    value: str | None
+    why: str
+
+
+class Deployment(Record):
+    """`llmpick deploy`: the command or manifest for a plan, or why there is none."""
+
+    model: str
+    engine: str
+    engine_name: str
+    engine_release: str
+    checked_against: str
+    gpus: str
+    quant: str
+    repo: str
+    context_tokens: int
+    kv_dtype: str
+    fits: bool
+    layout: DeployLayout
+    per_gpu_gb: float
+    per_gpu_available_gb: float
+    headroom_gb: float
+    max_concurrent_sequences: int
+    decode_tokens_per_s: float | None
+    command: str | None = Field(description="The main command as one shell line.")
+    manifest: str | None = Field(description="KServe: the InferenceService YAML.")
+    steps: tuple[DeployStep, ...]
+    flags: tuple[FlagNote, ...]
+    notes: tuple[str, ...]
+    sources: tuple[str, ...]
+    reason: str | None = None
+    alternatives: tuple[str, ...] = ()

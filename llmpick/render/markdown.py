@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from llmpick.describe import Fact, ModelRow, human_tokens
-from llmpick.records import CheckReport, Comparison, Plan, Ranking
+from llmpick.records import CheckReport, Comparison, Deployment, Plan, Ranking
 
 
 def cell(value: object) -> str:
@@ -183,3 +183,58 @@ def check_report(report: CheckReport) -> str:
     else:
         lines.append("No model references found.")
     return "\n".join(lines) + "\n"
+
+
+def deployment(d: Deployment) -> str:
+    """`deploy` as Markdown: a runbook for a design doc or a PR."""
+    lay = d.layout
+    out = [f"### Deploy {d.model} with {d.engine_name} {d.engine_release} on {d.gpus}", ""]
+    if not d.fits:
+        out += [f"**Does not fit.** {d.reason}", "", "What would:", ""]
+        out += [f"- `{alt}`" if alt.startswith("llmpick") else f"- {alt}" for alt in d.alternatives]
+        return "\n".join(out) + "\n"
+    out += [
+        f"{d.quant} weights from `{d.repo}`, {d.context_tokens:,}-token context: "
+        f"{lay.replicas} replica(s) of {lay.gpus_per_replica} GPU(s) (tensor parallel "
+        f"{lay.tensor_parallel_size}, pipeline {lay.pipeline_parallel_size}), "
+        f"{d.per_gpu_gb:.1f} of {d.per_gpu_available_gb:.1f} GB per GPU.",
+        "",
+    ]
+    for i, step in enumerate(d.steps, 1):
+        out.append(f"{i}. {step.title} ({step.host})" + (f": `{step.file}`" if step.file else ""))
+        out.append("")
+        lang = "yaml" if (step.file or "").endswith(".yaml") else "shell"
+        body = step.shell_line() if step.argv else (step.content or "").rstrip("\n")
+        out += [f"   ```{lang}", *[f"   {line}" for line in body.splitlines()], "   ```", ""]
+    out.append(
+        table(
+            ["flag", "value", "why"], [[f"`{f.flag}`", f.value or "(on)", f.why] for f in d.flags]
+        )
+    )
+    out.append("")
+    out += [f"- {n}" for n in d.notes]
+    out.append(f"- flags checked against {d.checked_against}")
+    return "\n".join(out) + "\n"
+
+
+def deployment_script(d: Deployment) -> str:
+    """`deploy -f shell`: the steps as a bash script (steps for other hosts are commented)."""
+    out = [
+        "#!/usr/bin/env bash",
+        f"# llmpick deploy: {d.model} ({d.quant}) with {d.engine_name} {d.engine_release} "
+        f"on {d.gpus}",
+        "set -euo pipefail",
+    ]
+    local = {"the GPU host", "node 0", "kubectl"}
+    for step in d.steps:
+        out.append("")
+        out.append(f"# {step.title} ({step.host})")
+        prefix = "" if step.host in local else "# "
+        if step.file and step.content is not None:
+            out.append(f"{prefix}cat > {step.file} <<'LLMPICK_EOF'")
+            out += [f"{prefix}{line}" for line in step.content.rstrip("\n").splitlines()]
+            out.append(f"{prefix}LLMPICK_EOF")
+        if step.argv:
+            background = " &" if step.argv[:2] == ("ollama", "serve") else ""
+            out.append(prefix + step.shell_line() + background)
+    return "\n".join(out) + "\n"

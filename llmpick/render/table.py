@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from llmpick.describe import Fact, ModelRow, human_tokens
-from llmpick.records import CheckReport, Comparison, Explanation, Plan, Ranking
+from llmpick.records import CheckReport, Comparison, Deployment, Explanation, Plan, Ranking
 
 
 def short_license(license_ids: str) -> str:
@@ -384,3 +384,42 @@ def check_report(report: CheckReport) -> Table:
             Text(detail),
         )
     return table
+
+
+def deployment(d: Deployment) -> RenderableType:
+    """`deploy`: the layout, then each step's command or file, then why each flag is set."""
+    lay = d.layout
+    head = Text()
+    head.append(f"{d.model}", style="bold")
+    head.append(f" ({d.quant}, {d.repo}) with {d.engine_name} {d.engine_release} on {d.gpus}\n")
+    if not d.fits:
+        head.append("Does not fit: ", style="bold red")
+        head.append(f"{d.reason}\n")
+        for alt in d.alternatives:
+            head.append(f"  - {alt}\n")
+        return Panel(head, title="llmpick deploy", expand=False)
+    head.append(
+        f"{lay.replicas} replica(s) x {lay.gpus_per_replica} GPU(s) "
+        f"(TP {lay.tensor_parallel_size} x PP {lay.pipeline_parallel_size}"
+        + (f", {lay.nodes_per_replica} nodes" if lay.nodes_per_replica > 1 else "")
+        + ")"
+        + (f"; {lay.idle_gpus} GPU(s) left idle" if lay.idle_gpus else "")
+        + f"\n{d.per_gpu_gb:.1f} of {d.per_gpu_available_gb:.1f} GB per GPU at "
+        f"{d.context_tokens:,} tokens; {d.max_concurrent_sequences:,} sequences of that length "
+        f"fit per replica; ~{d.decode_tokens_per_s:,.0f} tokens/s per sequence (estimate)"
+    )
+    parts: list[RenderableType] = [head]
+    for i, step in enumerate(d.steps, 1):
+        body = step.shell_line() if step.argv else (step.content or "").rstrip("\n")
+        label = f"{i}. {step.title} ({step.host})" + (f": {step.file}" if step.file else "")
+        parts.append(Panel(Text(body), title=Text(label), title_align="left", box=box.SQUARE))
+    flags = Table(box=box.SIMPLE, show_header=True, title="Why these values")
+    flags.add_column("Flag", no_wrap=True)
+    flags.add_column("Value", overflow="fold")
+    flags.add_column("Why", overflow="fold")
+    for f in d.flags:
+        flags.add_row(Text(f.flag), Text(f.value or "(on)"), Text(f.why))
+    parts.append(flags)
+    notes = [*d.notes, f"flags checked against {d.checked_against}"]
+    parts.append(Text("\n".join(f"- {n}" for n in notes)))
+    return Group(*parts)

@@ -1,0 +1,367 @@
+"""`llmpick deploy`: layouts, the engines' real flags, manifests, non-fits, formats, exit codes."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from llmpick.catalog import Catalog, load_catalog
+from llmpick.cli import app
+from llmpick.deploy import DeployOptions, Target, deploy
+from llmpick.errors import DeployError, UsageError
+from llmpick.hardware import parse_gpu_spec
+from llmpick.records import Deployment
+
+ENGINE_DATA = Path(__file__).parent / "data" / "engines"
+# The option lists recorded from each engine's own argument parser (bench/engine_flags.py), or
+# for TGI and llama.cpp from their reference docs. KServe passes vLLM flags through.
+FLAGS = {
+    Target.VLLM: "vllm-0.33.0.json",
+    Target.SGLANG: "sglang-0.5.23.json",
+    Target.LMDEPLOY: "lmdeploy-0.18.0.json",
+    Target.TGI: "tgi-3.3.7.json",
+    Target.LLAMA_CPP: "llama.cpp-docs.json",
+}
+# Words before the first flag: the program, its subcommand and positional model argument.
+PREFIX = {
+    Target.VLLM: 3,  # vllm serve MODEL
+    Target.SGLANG: 3,  # python -m sglang.launch_server
+    Target.LMDEPLOY: 4,  # lmdeploy serve api_server MODEL
+    Target.TGI: 1,
+    Target.LLAMA_CPP: 1,
+}
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return load_catalog()
+
+
+def make(cat: Catalog, model: str, gpus: str, target: Target, **kw: object) -> Deployment:
+    return deploy(
+        cat.find_model(model),
+        parse_gpu_spec(cat, gpus),
+        DeployOptions(target, **kw),  # type: ignore[arg-type]
+    )
+
+
+def options(target: Target) -> dict[str, dict[str, object]]:
+    doc = json.loads((ENGINE_DATA / FLAGS[target]).read_text())
+    return doc["options"]  # type: ignore[no-any-return]
+
+
+def check_argv(target: Target, argv: tuple[str, ...]) -> list[str]:
+    """Problems with argv against the engine's recorded options: unknown flags, missing values,
+    values outside the flag's choices, positional words where none belongs."""
+    opts = options(target)
+    problems = []
+    words = list(argv[PREFIX[target] :])
+    i = 0
+    while i < len(words):
+        flag = words[i]
+        spec = opts.get(flag)
+        if spec is None:
+            problems.append(f"unknown flag or stray word {flag!r}")
+            i += 1
+            continue
+        if spec["takes_value"]:
+            if i + 1 >= len(words):
+                problems.append(f"{flag} has no value")
+                break
+            value = words[i + 1]
+            choices = spec["choices"]
+            if choices is not None and value not in choices:  # type: ignore[operator]
+                problems.append(f"{flag} {value}: not one of its choices")
+            i += 2
+        else:
+            i += 1
+    return problems
+
+
+SCENARIOS = [
+    tuple(row)
+    for row in json.loads((ENGINE_DATA.parent / "deploy_scenarios.json").read_text())["scenarios"]
+]
+
+
+class TestEngineFlags:
+    @pytest.mark.parametrize("target", list(FLAGS))
+    @pytest.mark.parametrize(("model", "gpus", "extra"), SCENARIOS)
+    def test_every_flag_exists_in_the_engine_release(
+        self, cat: Catalog, target: Target, model: str, gpus: str, extra: dict[str, object]
+    ) -> None:
+        try:
+            d = make(cat, model, gpus, target, **extra)
+        except (DeployError, UsageError):
+            return  # this engine cannot serve this scenario: covered in TestRefusals
+        if not d.fits:
+            return
+        commands = [s.argv for s in d.steps if s.argv and s.argv[0] not in ("ray", "kubectl")]
+        assert commands
+        for argv in commands:
+            assert check_argv(target, argv) == [], " ".join(argv)
+
+    def test_the_checker_catches_bad_flags(self) -> None:
+        bad = ("vllm", "serve", "m", "--tensor-parallel", "2", "--kv-cache-dtype", "int3")
+        assert check_argv(Target.VLLM, bad) == [
+            "unknown flag or stray word '--tensor-parallel'",
+            "unknown flag or stray word '2'",
+            "--kv-cache-dtype int3: not one of its choices",
+        ]
+        assert check_argv(Target.VLLM, ("vllm", "serve", "m", "--quantization", "bitsandbytes"))
+
+    def test_vllm_dropped_bitsandbytes_so_nf4_is_refused(self, cat: Catalog) -> None:
+        with pytest.raises(UsageError, match="vllm does not load this format"):
+            make(cat, "meta-llama/Llama-3.1-8B-Instruct", "1xL4", Target.VLLM, quant="nf4")
+
+
+class TestLayouts:
+    def test_small_model_on_many_gpus_gets_replicas(self, cat: Catalog) -> None:
+        d = make(cat, "meta-llama/Llama-3.1-8B-Instruct", "8xH100", Target.VLLM)
+        lay = d.layout
+        assert (lay.replicas, lay.gpus_per_replica, lay.tensor_parallel_size) == (8, 1, 1)
+        assert d.command == (
+            "vllm serve meta-llama/Llama-3.1-8B-Instruct --tensor-parallel-size 1 "
+            "--data-parallel-size 8 --max-model-len 8192 --gpu-memory-utilization 0.9 "
+            "--host 0.0.0.0 --port 8000"
+        )
+
+    def test_multi_node_uses_pipeline_stages_over_ray(self, cat: Catalog) -> None:
+        d = make(cat, "deepseek-ai/DeepSeek-V3", "16xH100", Target.VLLM)
+        lay = d.layout
+        assert (lay.tensor_parallel_size, lay.pipeline_parallel_size) == (8, 2)
+        assert lay.nodes_per_replica == 2 and lay.replicas == 1
+        assert [s.argv[:3] for s in d.steps if s.argv] == [
+            ("ray", "start", "--head"),
+            ("ray", "start", "--address=NODE0_IP:6379"),
+            ("vllm", "serve", "deepseek-ai/DeepSeek-V3"),
+        ]
+        assert "--distributed-executor-backend ray" in (d.command or "")
+
+    def test_sglang_multi_node_runs_one_command_per_node(self, cat: Catalog) -> None:
+        d = make(cat, "deepseek-ai/DeepSeek-V3", "16xH100", Target.SGLANG)
+        ranks = [s.argv[s.argv.index("--node-rank") + 1] for s in d.steps if s.argv]
+        assert ranks == ["0", "1"]
+
+    @pytest.mark.parametrize(
+        ("model", "gpus"),
+        [
+            ("Qwen/Qwen2.5-7B-Instruct", "8xT4"),  # 28 heads
+            ("Qwen/Qwen2.5-14B-Instruct", "4xRTX3090"),  # 40 heads
+            ("meta-llama/Llama-3.3-70B-Instruct", "8xL40S"),
+            ("google/gemma-3-27b-it", "4xL4"),
+            ("mistralai/Mistral-Small-3.2-24B-Instruct-2506", "6xRTX4090"),
+        ],
+    )
+    def test_tensor_parallel_divides_heads_and_replicas_fill_the_gpus(
+        self, cat: Catalog, model: str, gpus: str
+    ) -> None:
+        d = make(cat, model, gpus, Target.VLLM)
+        lay = d.layout
+        heads = cat.find_model(model).architecture.attention_heads
+        assert d.fits
+        assert heads % lay.tensor_parallel_size == 0
+        assert lay.tensor_parallel_size * lay.pipeline_parallel_size == lay.gpus_per_replica
+        assert lay.replicas * lay.gpus_per_replica + lay.idle_gpus == lay.gpus
+        assert d.per_gpu_gb <= d.per_gpu_available_gb
+
+    def test_the_smallest_replica_that_fits_is_chosen(self, cat: Catalog) -> None:
+        d = make(cat, "meta-llama/Llama-3.3-70B-Instruct", "8xH100", Target.VLLM)
+        # bf16 70B: 141 GB of weights. On 2 GPUs it needs 77.5 of the 76.6 GB vLLM may use at
+        # 8k tokens, so 4 GPUs (not 8) per copy, and 2 copies.
+        assert (d.layout.gpus_per_replica, d.layout.replicas) == (4, 2)
+
+    def test_per_process_engines_pin_gpus_and_ports(self, cat: Catalog) -> None:
+        d = make(cat, "mistralai/Mistral-Large-Instruct-2411", "8xA100-80", Target.TGI)
+        assert [(s.env, s.argv[-1]) for s in d.steps] == [  # type: ignore[index]
+            ({"CUDA_VISIBLE_DEVICES": "0,1,2,3"}, "3000"),
+            ({"CUDA_VISIBLE_DEVICES": "4,5,6,7"}, "3001"),
+        ]
+
+
+class TestWeights:
+    def test_official_quantized_repo(self, cat: Catalog) -> None:
+        d = make(cat, "Qwen/Qwen2.5-72B-Instruct", "2xA100-80", Target.VLLM, quant="awq")
+        assert d.repo == "Qwen/Qwen2.5-72B-Instruct-AWQ"
+        assert "--quantization" not in (d.command or "")  # read from the checkpoint
+
+    def test_online_fp8_of_a_bf16_checkpoint(self, cat: Catalog) -> None:
+        d = make(cat, "meta-llama/Llama-3.3-70B-Instruct", "2xH100", Target.SGLANG, quant="fp8")
+        assert d.repo == "meta-llama/Llama-3.3-70B-Instruct"
+        assert "--quantization fp8" in (d.command or "")
+
+    def test_native_fp8_needs_no_flag(self, cat: Catalog) -> None:
+        d = make(cat, "deepseek-ai/DeepSeek-R1-0528", "8xH200", Target.VLLM)
+        assert d.quant == "fp8" and "--quantization" not in (d.command or "")
+
+    def test_llama_cpp_pulls_the_official_gguf(self, cat: Catalog) -> None:
+        d = make(
+            cat,
+            "Qwen/Qwen2.5-7B-Instruct",
+            "1xRTX4090",
+            Target.LLAMA_CPP,
+            quant="Q5_K_M",
+            kv_dtype="q8_0",
+        )
+        assert d.command == (
+            "llama-server -hf Qwen/Qwen2.5-7B-Instruct-GGUF:Q5_K_M -c 8192 -ngl 999 "
+            "-ctk q8_0 -ctv q8_0 -fa on --host 0.0.0.0 --port 8080"
+        )
+
+    def test_ollama_library_tag(self, cat: Catalog) -> None:
+        d = make(cat, "meta-llama/Llama-3.3-70B-Instruct", "2xRTX4090", Target.OLLAMA)
+        assert [s.shell_line() for s in d.steps] == [
+            "OLLAMA_HOST=0.0.0.0:11434 OLLAMA_CONTEXT_LENGTH=8192 ollama serve",
+            "ollama pull llama3.3:70b",
+        ]
+        assert d.repo == "llama3.3:70b"
+
+    def test_ollama_quantizes_safetensors_itself(self, cat: Catalog) -> None:
+        d = make(cat, "meta-llama/Llama-3.1-8B-Instruct", "1xL4", Target.OLLAMA, quant="q4_k_s")
+        assert d.steps[1].file == "Modelfile"
+        assert d.steps[1].content == (
+            "FROM /path/to/Llama-3.1-8B-Instruct\nPARAMETER num_ctx 8192\n"
+        )
+        assert d.steps[2].argv == (
+            "ollama", "create", "llama-3-1-8b-instruct", "--quantize", "q4_K_S", "-f", "Modelfile"
+        )  # fmt: skip
+
+
+class TestKServe:
+    def test_single_node_manifest(self, cat: Catalog) -> None:
+        d = make(cat, "openai/gpt-oss-120b", "2xH100", Target.KSERVE)
+        doc = yaml.safe_load(d.manifest or "")
+        assert doc["apiVersion"] == "serving.kserve.io/v1beta1"
+        assert doc["kind"] == "InferenceService"
+        pred = doc["spec"]["predictor"]
+        assert pred["minReplicas"] == pred["maxReplicas"] == 2
+        assert pred["model"]["storageUri"] == "hf://openai/gpt-oss-120b"
+        assert pred["model"]["resources"]["limits"]["nvidia.com/gpu"] == "1"
+        assert "--max_model_len=8192" in pred["model"]["args"]
+
+    def test_multi_node_manifest(self, cat: Catalog) -> None:
+        d = make(cat, "deepseek-ai/DeepSeek-V3", "16xH100", Target.KSERVE)
+        doc = yaml.safe_load(d.manifest or "")
+        meta = doc["metadata"]["annotations"]
+        assert meta["serving.kserve.io/autoscalerClass"] == "none"
+        assert meta["serving.kserve.io/deploymentMode"] == "Standard"
+        pred = doc["spec"]["predictor"]
+        assert pred["model"]["runtime"] == "kserve-huggingfaceserver-multinode"
+        assert pred["model"]["storageUri"].startswith("pvc://")
+        assert pred["workerSpec"]["pipelineParallelSize"] == 2
+        assert pred["workerSpec"]["tensorParallelSize"] == 8
+        assert pred["workerSpec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] == "8"
+
+    def test_amd_gpus_get_their_resource_name(self, cat: Catalog) -> None:
+        d = make(cat, "meta-llama/Llama-3.3-70B-Instruct", "1xMI300X", Target.KSERVE)
+        limits = yaml.safe_load(d.manifest or "")["spec"]["predictor"]["model"]["resources"]
+        assert limits["limits"]["amd.com/gpu"] == "1"
+
+    def test_kserve_args_are_vllm_or_runtime_flags(self, cat: Catalog) -> None:
+        d = make(cat, "meta-llama/Llama-3.3-70B-Instruct", "4xA100-80", Target.KSERVE)
+        args = yaml.safe_load(d.manifest or "")["spec"]["predictor"]["model"]["args"]
+        vllm = options(Target.VLLM)
+        runtime = {"--model_name", "--max_model_len"}  # huggingfaceserver's own parser
+        for arg in args:
+            flag = arg.split("=", 1)[0]
+            assert flag in runtime or flag in vllm, arg
+
+
+class TestRefusals:
+    def test_not_fitting_exits_1_with_alternatives(self, runner: CliRunner) -> None:
+        result = runner.invoke(
+            app, ["deploy", "llama3.3:70b", "--gpu", "2xH100", "-f", "json"], catch_exceptions=False
+        )
+        assert result.exit_code == 1
+        doc = json.loads(result.stdout)
+        assert doc["fits"] is False and doc["command"] is None
+        assert doc["alternatives"][0].startswith("--quant fp8: ")
+        assert "--gpu 4xh100-sxm: fits as planned" in doc["alternatives"]
+        assert result.stderr.startswith("error: meta-llama/Llama-3.3-70B-Instruct (bf16) needs ")
+
+    def test_no_official_awq_release(self, cat: Catalog) -> None:
+        with pytest.raises(DeployError, match="no official awq release"):
+            make(cat, "meta-llama/Llama-3.3-70B-Instruct", "2xH100", Target.VLLM, quant="awq")
+
+    def test_repo_override_is_used_as_given(self, cat: Catalog) -> None:
+        d = make(
+            cat,
+            "meta-llama/Llama-3.3-70B-Instruct",
+            "2xH100",
+            Target.VLLM,
+            quant="awq",
+            repo="casperhansen/llama-3.3-70b-instruct-awq",
+        )
+        assert d.repo == "casperhansen/llama-3.3-70b-instruct-awq"
+
+    @pytest.mark.parametrize("target", [Target.TGI, Target.LMDEPLOY])
+    def test_single_node_engines_refuse_multi_node(self, cat: Catalog, target: Target) -> None:
+        with pytest.raises(DeployError, match="across nodes"):
+            make(cat, "deepseek-ai/DeepSeek-V3", "16xH100", target)
+
+    def test_ollama_refuses_multi_node(self, cat: Catalog) -> None:
+        # Kimi K2 at Q8_0 is over a terabyte: more than one node of H100s.
+        with pytest.raises(DeployError, match="across nodes"):
+            make(cat, "moonshotai/Kimi-K2-Instruct", "16xH100", Target.OLLAMA, quant="Q8_0")
+
+    def test_apple_gpus_only_for_llama_cpp_and_ollama(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["deploy", "qwen3:8b", "--gpu", "M3-Max-128"])
+        assert result.exit_code == 2
+        assert "vLLM does not run on Apple GPUs" in result.stderr
+        ok = runner.invoke(app, ["deploy", "qwen3:8b", "--gpu", "M3-Max-128", "--engine", "ollama"])
+        assert ok.exit_code == 0, ok.stderr
+
+    @pytest.mark.parametrize(
+        ("args", "code", "message"),
+        [
+            (["--engine", "triton"], 2, "choose from vllm, sglang"),
+            (["--context", "10000000"], 2, "exceeds"),
+            (["--quant", "Q4_K_M"], 2, "vllm does not load this format"),
+            (["--kv-dtype", "q4_0"], 2, "not an option of vllm"),
+        ],
+    )
+    def test_usage_errors(
+        self, runner: CliRunner, args: list[str], code: int, message: str
+    ) -> None:
+        result = runner.invoke(app, ["deploy", "qwen3:8b", "--gpu", "1xL4", *args])
+        assert result.exit_code == code
+        assert message in result.stderr
+
+
+class TestFormats:
+    def test_table(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["deploy", "qwen3:8b", "--gpu", "1xL4"])
+        assert result.exit_code == 0
+        assert "vllm serve Qwen/Qwen3-8B" in result.stdout
+        assert "Why these values" in result.stdout
+
+    def test_markdown(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["deploy", "qwen3:8b", "--gpu", "1xL4", "-f", "markdown"])
+        assert result.stdout.startswith("### Deploy Qwen/Qwen3-8B with vLLM 0.33.0 on 1x NVIDIA L4")
+        assert "   ```shell\n   vllm serve Qwen/Qwen3-8B" in result.stdout
+
+    def test_shell_script_comments_other_hosts(self, runner: CliRunner) -> None:
+        result = runner.invoke(
+            app, ["deploy", "deepseek-ai/DeepSeek-V3", "--gpu", "16xH100", "-f", "shell"]
+        )
+        lines = result.stdout.splitlines()
+        assert lines[0] == "#!/usr/bin/env bash" and "set -euo pipefail" in lines
+        assert "ray start --head --port=6379" in lines
+        assert "# ray start --address=NODE0_IP:6379" in lines
+
+    def test_json_layout(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["deploy", "qwen3:8b", "--gpu", "2xL4", "-f", "json"])
+        doc = json.loads(result.stdout)
+        assert doc["layout"] == {
+            "gpus": 2,
+            "gpus_per_replica": 1,
+            "replicas": 2,
+            "tensor_parallel_size": 1,
+            "pipeline_parallel_size": 1,
+            "nodes_per_replica": 1,
+            "idle_gpus": 0,
+        }
+        assert doc["command"].startswith("vllm serve Qwen/Qwen3-8B --tensor-parallel-size 1 ")
+        assert {f["flag"] for f in doc["flags"]} >= {"--max-model-len", "--data-parallel-size"}
