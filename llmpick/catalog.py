@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from llmpick.errors import CatalogError, UnknownLicenseError, UnknownModelError
-from llmpick.records import CatalogFile, Gpu, License, ModelCard
+from llmpick.records import ApiOffer, CatalogFile, Cloud, Gpu, License, ModelCard
 
 ENV_VAR = "LLMPICK_CATALOG"
 CATALOG_HINT = f"fix the file, or check the paths given with --catalog / {ENV_VAR}"
@@ -26,7 +26,7 @@ def builtin_dir() -> Path:
 def builtin_files() -> list[Path]:
     """Every YAML file of the built-in catalog, in a fixed order."""
     root = builtin_dir()
-    files = [root / "licenses.yaml", root / "gpus.yaml"]
+    files = [root / "licenses.yaml", root / "gpus.yaml", root / "clouds.yaml", root / "apis.yaml"]
     files += sorted((root / "models").glob("*.yaml"))
     return [f for f in files if f.is_file()]
 
@@ -148,7 +148,8 @@ def parse_text(path: Path, blob: bytes) -> CatalogFile:
     data = parse_yaml(path, blob)
     if not isinstance(data, dict):
         raise CatalogError(
-            f"{path}: expected a mapping with `version: 1` and `models`, `licenses` or `gpus`",
+            f"{path}: expected a mapping with `version: 1` and `models`, `licenses`, `gpus`, "
+            "`clouds` or `api_offers`",
             hint=CATALOG_HINT,
         )
     try:
@@ -164,7 +165,13 @@ class Catalog:
     models: tuple[ModelCard, ...]
     licenses: dict[str, License]
     gpus: tuple[Gpu, ...]
+    clouds: tuple[Cloud, ...] = ()
+    api_offers: tuple[ApiOffer, ...] = ()
     origin: dict[str, Path] = field(default_factory=dict, compare=False)
+
+    def gpu(self, gpu_id: str) -> Gpu:
+        """A GPU by catalog id (ids are checked when the catalog loads)."""
+        return next(g for g in self.gpus if g.id == gpu_id)
 
     @cached_property
     def _names(self) -> dict[str, ModelCard]:
@@ -221,17 +228,24 @@ def merge_files(parsed: Iterable[tuple[Path, CatalogFile, bool]]) -> Catalog:
     models: dict[str, tuple[Path, ModelCard]] = {}
     licenses: dict[str, tuple[Path, License]] = {}
     gpus: dict[str, tuple[Path, Gpu]] = {}
+    clouds: dict[str, tuple[Path, Cloud]] = {}
+    offers: dict[str, tuple[Path, ApiOffer]] = {}
     for path, content, is_user in parsed:
         _put(models, path, content.models, is_user)
         _put(licenses, path, content.licenses, is_user)
         _put(gpus, path, content.gpus, is_user)
+        _put(clouds, path, content.clouds, is_user)
+        _put(offers, path, content.api_offers, is_user)
     catalog = Catalog(
         models=tuple(m for _, m in models.values()),
         licenses={k: lic for k, (_, lic) in licenses.items()},
         gpus=tuple(g for _, g in gpus.values()),
+        clouds=tuple(c for _, c in clouds.values()),
+        api_offers=tuple(o for _, o in offers.values()),
         origin={m.id: p for p, m in models.values()},
     )
     _check_references(catalog, {k: p for k, (p, _) in models.items()})
+    _check_prices(catalog, clouds, offers)
     _check_unique_names(catalog, {k: p for k, (p, _) in models.items()})
     _check_gpu_names(catalog, {k: p for k, (p, _) in gpus.items()})
     return catalog
@@ -268,6 +282,34 @@ def _check_references(catalog: Catalog, where: dict[str, Path]) -> None:
                 )
 
 
+def _check_prices(
+    catalog: Catalog,
+    clouds: dict[str, tuple[Path, Cloud]],
+    offers: dict[str, tuple[Path, ApiOffer]],
+) -> None:
+    """Every instance names a catalog GPU; every API offer a catalog model."""
+    gpu_ids = {g.id for g in catalog.gpus}
+    for path, cloud in clouds.values():
+        for instance in cloud.instances:
+            if instance.gpu not in gpu_ids:
+                close = difflib.get_close_matches(instance.gpu, list(gpu_ids), n=3, cutoff=0.4)
+                raise CatalogError(
+                    f"{path}: {cloud.id} {instance.id}: gpu {instance.gpu!r} is not in the GPU "
+                    "catalog",
+                    hint=("did you mean: " + ", ".join(close))
+                    if close
+                    else "see catalog/gpus.yaml",
+                )
+    model_ids = {m.id for m in catalog.models}
+    for path, offer in offers.values():
+        if offer.model not in model_ids:
+            raise CatalogError(
+                f"{path}: {offer.provider} {offer.provider_model}: model {offer.model!r} is not "
+                "in the catalog",
+                hint="use a catalog model id (`llmpick list`)",
+            )
+
+
 def _check_unique_names(catalog: Catalog, where: dict[str, Path]) -> None:
     owner: dict[str, str] = {m.id.lower(): m.id for m in catalog.models}
     for model in catalog.models:
@@ -293,7 +335,7 @@ def _check_gpu_names(catalog: Catalog, where: dict[str, Path]) -> None:
 
 
 CACHE_ENV = "LLMPICK_CACHE_DIR"
-CACHE_FORMAT = 1  # bump when the pickled shape changes
+CACHE_FORMAT = 2  # bump when the pickled shape changes
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path | None:

@@ -393,6 +393,50 @@ class Gpu(Record):
         return self.memory_gib * 2**30 / 1e9
 
 
+class Instance(Record):
+    """A cloud instance type (or managed offering) with its GPUs and on-demand price."""
+
+    id: str = Field(description="The provider's name for it, e.g. 'p5.48xlarge'.")
+    gpu: str = Field(description="GPU catalog id.")
+    gpu_count: int = Field(gt=0)
+    usd_per_hour: float = Field(gt=0, description="On-demand price, USD per hour.")
+    spec_source: str = Field(description="Where the GPU model and count were read.")
+    notes: str = ""
+
+
+class Cloud(Record):
+    """One provider's price list, read on one date from one source."""
+
+    id: str
+    name: str
+    kind: Literal["cloud", "managed"]
+    region: str | None
+    priced_on: date = Field(description="When the prices were read from the vendor.")
+    price_source: str = Field(description="The vendor's own price page or API.")
+    read_from: str = Field(description="The file actually read (URL at a commit).")
+    notes: str = ""
+    instances: tuple[Instance, ...]
+
+
+class ApiOffer(Record):
+    """A hosted API's price for one open-weight model."""
+
+    provider: str
+    provider_name: str
+    model: str = Field(description="Catalog model id.")
+    provider_model: str = Field(description="The model's id at the provider.")
+    input_usd_per_mtok: float = Field(ge=0)
+    output_usd_per_mtok: float = Field(ge=0)
+    priced_on: date
+    price_source: str = Field(description="The provider's own price page.")
+    read_from: str
+    notes: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.provider}:{self.provider_model}:{self.model}"
+
+
 class CatalogFile(Record):
     """The top level of one catalog YAML file."""
 
@@ -400,6 +444,8 @@ class CatalogFile(Record):
     models: tuple[ModelCard, ...] = ()
     licenses: tuple[License, ...] = ()
     gpus: tuple[Gpu, ...] = ()
+    clouds: tuple[Cloud, ...] = ()
+    api_offers: tuple[ApiOffer, ...] = ()
 
 
 # --- results ------------------------------------------------------------------------------------

@@ -64,7 +64,10 @@ def validate(paths: list[Path], builtin: bool = True) -> Report:
     benchmarks = sum(len(m.benchmarks) for m in catalog.models)
     summary = (
         f"{len(catalog.models)} models, {len(catalog.licenses)} licences, "
-        f"{len(catalog.gpus)} GPUs, {benchmarks} benchmark figures, all with a source"
+        f"{len(catalog.gpus)} GPUs, {benchmarks} benchmark figures, "
+        f"{sum(len(c.instances) for c in catalog.clouds)} cloud prices in "
+        f"{len(catalog.clouds)} price lists, {len(catalog.api_offers)} API prices, "
+        "all with a source (prices with their date)"
     )
     prefix = f"{len(problems)} problem(s); " if problems else "catalog OK: "
     return Report(problems, prefix + summary)

@@ -184,7 +184,7 @@ class TestCatalogValidate:
         assert code == 0
         assert out == ""
         assert err.startswith("catalog OK: 96 models, 17 licences, ")
-        assert err.rstrip().endswith("benchmark figures, all with a source")
+        assert err.rstrip().endswith("all with a source (prices with their date)")
 
     def test_architecture_that_does_not_add_up_fails(self, runner: CliRunner, data: Path) -> None:
         code, _, err = run(runner, "catalog", "validate", str(data / "wrong_params.yaml"))
