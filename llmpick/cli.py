@@ -49,6 +49,22 @@ ContextOption = Annotated[
 EngineOption = Annotated[
     str, typer.Option(help="vllm, sglang, transformers, llama.cpp, ollama, lmdeploy or tgi.")
 ]
+QuantOption = Annotated[
+    str | None,
+    typer.Option(help="Weight format: fp8, awq, gptq-int4, Q4_K_M... (default: as released)."),
+]
+KvOption = Annotated[str, typer.Option(help="KV cache type: auto, fp8, q8_0, q4_0.")]
+InputTokensOption = Annotated[
+    int, typer.Option(help="Prompt tokens per request (the workload).", min=1)
+]
+OutputTokensOption = Annotated[
+    int, typer.Option(help="Generated tokens per request (the workload).", min=1)
+]
+ConcurrencyOption = Annotated[
+    int | None,
+    typer.Option(help="Sequences served at once (default: as many as fit, up to 256).", min=1),
+]
+
 ExplainFlag = Annotated[bool, typer.Option("--explain", help="Show how each figure was computed.")]
 CatalogOption = Annotated[
     list[Path] | None,
@@ -538,11 +554,8 @@ def deploy(
         typer.Option(help="vllm, sglang, lmdeploy, tgi, ollama, llama.cpp or kserve."),
     ] = "vllm",
     context: ContextOption = None,
-    quant: Annotated[
-        str | None,
-        typer.Option(help="Weight format: fp8, awq, gptq-int4, Q4_K_M... (default: as released)."),
-    ] = None,
-    kv_dtype: Annotated[str, typer.Option(help="KV cache type: auto, fp8, q8_0, q4_0.")] = "auto",
+    quant: QuantOption = None,
+    kv_dtype: KvOption = "auto",
     repo: Annotated[
         str | None,
         typer.Option(help="Weights repository to use instead (a quantization you trust)."),
@@ -589,6 +602,105 @@ def deploy(
         say(f"error: {result.reason}")
         for alt in result.alternatives:
             say(f"hint: {alt}")
+        raise typer.Exit(int(ExitCode.POLICY_FAILED))
+
+
+COST_HELP = """What serving a model costs: cloud instances, your own GPUs, and hosted APIs.
+
+Throughput comes from the planner's estimate for the workload (--input-tokens, --output-tokens);
+cloud prices from the catalog's dated price lists; API prices for the same model from the
+providers' price pages. Per million tokens counts input and output tokens of the workload, for
+all three. With --tokens-per-day, monthly costs and instances needed; the break-even volume is
+where a server that is always on becomes cheaper than the cheapest API.
+"""
+
+
+@app.command(help=COST_HELP)
+def cost(
+    model: Annotated[str, typer.Argument(help="Model id, alias, Ollama tag or unique fragment.")],
+    gpu: GpuOption,
+    tokens_per_day: Annotated[
+        int | None, typer.Option(help="Input + output tokens a day, for monthly figures.", min=1)
+    ] = None,
+    input_tokens: InputTokensOption = 1000,
+    output_tokens: OutputTokensOption = 250,
+    concurrency: ConcurrencyOption = None,
+    utilization: Annotated[
+        float, typer.Option(help="Share of time the servers are busy (0-1].", min=0.01, max=1.0)
+    ] = 1.0,
+    hardware_usd: Annotated[
+        float | None, typer.Option(help="On-premises: price of these GPUs and their server, USD.")
+    ] = None,
+    years: Annotated[float, typer.Option(help="On-premises: amortisation period.", min=0.1)] = 3.0,
+    power_watts: Annotated[
+        float | None, typer.Option(help="On-premises: power draw (default: the GPUs' TDP).")
+    ] = None,
+    kwh_usd: Annotated[
+        float, typer.Option(help="On-premises: electricity price per kWh, USD.", min=0)
+    ] = 0.15,
+    engine: EngineOption = "vllm",
+    quant: QuantOption = None,
+    kv_dtype: KvOption = "auto",
+    catalog: CatalogOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    from llmpick.catalog import load_catalog
+    from llmpick.cost import OnPremAssumptions, Workload, make_cost
+    from llmpick.render import csv, markdown, table
+
+    with reported_errors():
+        cat = load_catalog(catalog)
+        card = cat.find_model(model)
+        hw = resolve_hardware(cat, gpu)
+        work = Workload(input_tokens, output_tokens, concurrency, tokens_per_day, utilization)
+        assume = OnPremAssumptions(hardware_usd, years, power_watts, kwh_usd)
+        result = make_cost(cat, card, hw, _engine(engine), quant, kv_dtype.lower(), work, assume)
+    emit_as(
+        fmt,
+        lambda: table.cost(result),
+        lambda: result.model_dump(mode="json"),
+        lambda: markdown.cost(result),
+        lambda: csv.cost(result),
+    )
+
+
+@app.command()
+def hardware(
+    model: Annotated[str, typer.Argument(help="Model id, alias, Ollama tag or unique fragment.")],
+    context: ContextOption = None,
+    quant: QuantOption = None,
+    kv_dtype: KvOption = "auto",
+    engine: EngineOption = "vllm",
+    input_tokens: InputTokensOption = 1000,
+    output_tokens: OutputTokensOption = 250,
+    catalog: CatalogOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """The GPU configurations and cloud instances that can serve a model, cheapest first.
+
+    Each GPU in the catalog appears with the fewest of it that hold the model at --context;
+    instances are ranked by cost per million tokens for the workload (as in `llmpick cost`).
+    """
+    from llmpick.catalog import load_catalog
+    from llmpick.cost import Workload, make_hardware
+    from llmpick.memory import default_context
+    from llmpick.render import csv, markdown, table
+
+    with reported_errors():
+        cat = load_catalog(catalog)
+        card = cat.find_model(model)
+        ctx = context or default_context(card)
+        work = Workload(input_tokens, output_tokens)
+        result = make_hardware(cat, card, _engine(engine), quant, kv_dtype.lower(), ctx, work)
+    emit_as(
+        fmt,
+        lambda: table.hardware(result),
+        lambda: result.model_dump(mode="json"),
+        lambda: markdown.hardware(result),
+        lambda: csv.hardware(result),
+    )
+    if not result.configurations:
+        say(f"no GPU in the catalog holds {card.id} at {ctx:,} tokens, even 64 of them")
         raise typer.Exit(int(ExitCode.POLICY_FAILED))
 
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 from llmpick.engines import Engine
 from llmpick.errors import DeployError, UsageError
 from llmpick.hardware import GPUS_PER_NODE, Hardware
-from llmpick.memory import Estimate, Planner, default_context
+from llmpick.memory import Estimate, Planner, default_context, smallest_replica
 from llmpick.plan import check_kv_dtype, resolve_format
 from llmpick.quant import Format, native_format
 from llmpick.records import DeployLayout, Deployment, DeployStep, FlagNote, ModelCard
@@ -197,7 +197,7 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
             f"--context {context:,} exceeds {model.id}'s maximum of {model.context_tokens:,}",
             hint=f"use --context {model.context_tokens} or less",
         )
-    replica, planner, est = _smallest_replica(model, hw, fmt, engine, opts.kv_dtype, context)
+    replica, planner, est = smallest_replica(model, hw, fmt, engine, opts.kv_dtype, context)
     effective = planner.format
     if not est.fits:
         return _not_fitting(model, hw, opts, planner, est, context)
@@ -252,31 +252,6 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
 
 
 # --- sizing -----------------------------------------------------------------------------
-
-
-def _replica_sizes(count: int) -> list[int]:
-    """GPUs per replica to try, smallest first: divisors of the count within a node, then
-    whole nodes (a replica never straddles a node unless it needs several)."""
-    within = [g for g in range(1, min(count, GPUS_PER_NODE) + 1) if count % g == 0]
-    nodes = [g for g in range(2 * GPUS_PER_NODE, count + 1, GPUS_PER_NODE) if count % g == 0]
-    return within + nodes
-
-
-def _smallest_replica(
-    model: ModelCard, hw: Hardware, fmt: Format | None, engine: Engine, kv: str, context: int
-) -> tuple[Hardware, Planner, Estimate]:
-    """The fewest GPUs of hw that hold one copy of the model at this context (with the engine's
-    headroom); the whole of hw when nothing smaller does."""
-    last: tuple[Hardware, Planner, Estimate] | None = None
-    for size in _replica_sizes(hw.count):
-        replica = Hardware(hw.gpu, size)
-        planner = Planner.build(model, replica, fmt, engine, kv)
-        est = planner.estimate(context, 1)
-        last = (replica, planner, est)
-        if est.fits:
-            return last
-    assert last is not None
-    return last
 
 
 def _layout(hw: Hardware, replica: Hardware, spec: EngineRelease, est: Estimate) -> DeployLayout:

@@ -19,7 +19,7 @@ from llmpick.engines import (
     Engine,
     EngineProfile,
 )
-from llmpick.hardware import Hardware
+from llmpick.hardware import GPUS_PER_NODE, Hardware
 from llmpick.params import ATTN_K, ATTN_V, EMBED, ENCODER, OUTPUT, TensorGroup, tensor_groups
 from llmpick.quant import FORMATS, Format, native_format, weight_bytes
 from llmpick.records import Architecture, Gpu, ModelCard
@@ -487,3 +487,31 @@ def formats_for(model: ModelCard, engine: Engine) -> list[Format | None]:
             continue
         out.append(fmt)
     return out
+
+
+# --- replicas ------------------------------------------------------------------------------
+
+
+def replica_sizes(count: int) -> list[int]:
+    """GPUs per replica to try, smallest first: divisors of the count within a node, then
+    whole nodes (a replica never straddles a node unless it needs several)."""
+    within = [g for g in range(1, min(count, GPUS_PER_NODE) + 1) if count % g == 0]
+    nodes = [g for g in range(2 * GPUS_PER_NODE, count + 1, GPUS_PER_NODE) if count % g == 0]
+    return within + nodes
+
+
+def smallest_replica(
+    model: ModelCard, hw: Hardware, fmt: Format | None, engine: Engine, kv: str, context: int
+) -> tuple[Hardware, Planner, Estimate]:
+    """The fewest GPUs of hw that hold one copy of the model at this context (with the engine's
+    headroom); the whole of hw when nothing smaller does."""
+    last: tuple[Hardware, Planner, Estimate] | None = None
+    for size in replica_sizes(hw.count):
+        replica = Hardware(hw.gpu, size)
+        planner = Planner.build(model, replica, fmt, engine, kv)
+        est = planner.estimate(context, 1)
+        last = (replica, planner, est)
+        if est.fits:
+            return last
+    assert last is not None
+    return last

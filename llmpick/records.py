@@ -740,3 +740,128 @@ class Deployment(Record):
     sources: tuple[str, ...]
     reason: str | None = None
     alternatives: tuple[str, ...] = ()
+
+
+class Throughput(Record):
+    """One model copy serving a steady stream of requests (estimated)."""
+
+    concurrency: int = Field(description="Sequences decoded together.")
+    concurrency_limit: str = Field(description="What set it: memory, the request, a default.")
+    decode_step_ms: float
+    decode_bound: str = Field(description="'memory bandwidth' or 'compute'.")
+    prefill_tokens_per_s: float
+    requests_per_s: float
+    tokens_per_s: float = Field(description="Input + output tokens per second.")
+    output_tokens_per_s: float
+
+
+class CloudCost(Record):
+    """One priced instance serving the model."""
+
+    cloud: str
+    cloud_name: str
+    region: str | None
+    instance: str
+    gpu: str
+    gpu_count: int
+    usd_per_hour: float
+    priced_on: date
+    price_source: str
+    copies: int = Field(description="Model copies the instance holds.")
+    gpus_per_copy: int
+    tokens_per_s: float = Field(description="All copies, input + output tokens.")
+    per_million_tokens: float = Field(description="USD per million tokens at the utilization.")
+    instances_needed: int | None = Field(description="For --tokens-per-day.")
+    monthly_usd: float | None = Field(description="Instances needed, always on.")
+
+
+class CloudSection(Record):
+    per_million_tokens: float | None = Field(description="The cheapest instance's.")
+    break_even: str = Field(description="Against the cheapest API offer.")
+    instances: tuple[CloudCost, ...]
+
+
+class ApiCost(Record):
+    """A hosted API's price for the model, blended over the workload's token mix."""
+
+    provider: str
+    provider_name: str
+    provider_model: str
+    input_usd_per_mtok: float
+    output_usd_per_mtok: float
+    per_million_tokens: float = Field(description="Blended over the workload's input/output.")
+    monthly_usd: float | None
+    priced_on: date
+    price_source: str
+    notes: str
+
+
+class ApiSection(Record):
+    per_million_tokens: float | None = Field(description="The cheapest offer's.")
+    offers: tuple[ApiCost, ...]
+
+
+class OnPremCost(Record):
+    """Your own GPUs: amortised hardware plus electricity."""
+
+    gpus: str
+    copies: int
+    gpus_per_copy: int
+    tokens_per_s: float | None
+    hardware_usd: float | None
+    amortization_years: float
+    power_watts: float | None
+    power_basis: str
+    kwh_usd: float
+    capex_monthly_usd: float | None
+    energy_monthly_usd: float | None
+    monthly_usd: float | None
+    per_million_tokens: float | None
+    missing: tuple[str, ...] = Field(description="Inputs needed for a figure (flags).")
+
+
+class CostReport(Record):
+    """`llmpick cost`: cloud, on-premises and hosted-API cost of serving one model."""
+
+    model: str
+    quant: str
+    engine: str
+    gpus: str
+    workload: dict[str, float | int | None]
+    throughput: Throughput | None
+    cloud: CloudSection
+    on_prem: OnPremCost
+    on_prem_break_even: str
+    api: ApiSection
+    basis: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+class GpuOption(Record):
+    """The fewest GPUs of one type that hold the model."""
+
+    gpu: str
+    gpu_name: str
+    count: int
+    memory_gb: float
+    per_gpu_gb: float
+    per_gpu_available_gb: float
+    headroom_gb: float
+    tensor_parallel_size: int
+    pipeline_parallel_size: int
+    decode_tokens_per_s: float
+    max_concurrent_sequences: int
+    cheapest_usd_per_hour: float | None
+    cheapest_offer: str | None
+
+
+class HardwareReport(Record):
+    """`llmpick hardware`: GPU configurations and priced instances that serve a model."""
+
+    model: str
+    quant: str
+    engine: str
+    context_tokens: int
+    configurations: tuple[GpuOption, ...]
+    instances: tuple[CloudCost, ...]
+    basis: tuple[str, ...]

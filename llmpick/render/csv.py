@@ -4,7 +4,7 @@ import csv
 import io
 
 from llmpick.describe import Fact, ModelRow
-from llmpick.records import Comparison, Plan, Ranking
+from llmpick.records import Comparison, CostReport, HardwareReport, Plan, Ranking
 
 
 def write(header: list[str], rows: list[list[object]]) -> str:
@@ -80,5 +80,81 @@ def comparison(c: Comparison) -> str:
             [row.section, row.label, *[v or "" for v in row.values],
              ";".join(c.models[i] for i in row.best), row.note or ""]
             for row in c.rows
+        ],
+    )  # fmt: skip
+
+
+def cost(r: CostReport) -> str:
+    """`cost` as CSV: one row per option (cloud instance, on-premises, API offer)."""
+    rows: list[list[object]] = []
+    for c in r.cloud.instances:
+        rows.append(
+            [
+                "cloud",
+                f"{c.cloud} {c.instance}",
+                c.gpu,
+                c.gpu_count,
+                c.usd_per_hour,
+                c.tokens_per_s,
+                c.per_million_tokens,
+                c.monthly_usd or "",
+                c.priced_on.isoformat(),
+                c.price_source,
+            ]
+        )
+    p = r.on_prem
+    rows.append(
+        [
+            "on_prem",
+            p.gpus,
+            "",
+            "",
+            "",
+            p.tokens_per_s or "",
+            p.per_million_tokens or "",
+            p.monthly_usd or "",
+            "",
+            "",
+        ]
+    )
+    for a in r.api.offers:
+        rows.append(
+            [
+                "api",
+                f"{a.provider} {a.provider_model}",
+                "",
+                "",
+                "",
+                "",
+                a.per_million_tokens,
+                a.monthly_usd or "",
+                a.priced_on.isoformat(),
+                a.price_source,
+            ]
+        )
+    return write(
+        [
+            "kind", "option", "gpu", "gpu_count", "usd_per_hour", "tokens_per_s",
+            "per_million_tokens", "monthly_usd", "priced_on", "price_source",
+        ],
+        rows,
+    )  # fmt: skip
+
+
+def hardware(r: HardwareReport) -> str:
+    """`hardware` as CSV: the GPU configurations."""
+    return write(
+        [
+            "gpu", "count", "per_gpu_gb", "per_gpu_available_gb", "headroom_gb",
+            "tensor_parallel_size", "pipeline_parallel_size", "decode_tokens_per_s",
+            "max_concurrent_sequences", "cheapest_usd_per_hour", "cheapest_offer",
+        ],
+        [
+            [
+                o.gpu, o.count, o.per_gpu_gb, o.per_gpu_available_gb, o.headroom_gb,
+                o.tensor_parallel_size, o.pipeline_parallel_size, o.decode_tokens_per_s,
+                o.max_concurrent_sequences, o.cheapest_usd_per_hour or "", o.cheapest_offer or "",
+            ]
+            for o in r.configurations
         ],
     )  # fmt: skip

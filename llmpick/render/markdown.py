@@ -3,7 +3,15 @@
 from collections.abc import Sequence
 
 from llmpick.describe import Fact, ModelRow, human_tokens
-from llmpick.records import CheckReport, Comparison, Deployment, Plan, Ranking
+from llmpick.records import (
+    CheckReport,
+    Comparison,
+    CostReport,
+    Deployment,
+    HardwareReport,
+    Plan,
+    Ranking,
+)
 
 
 def cell(value: object) -> str:
@@ -237,4 +245,124 @@ def deployment_script(d: Deployment) -> str:
         if step.argv:
             background = " &" if step.argv[:2] == ("ollama", "serve") else ""
             out.append(prefix + step.shell_line() + background)
+    return "\n".join(out) + "\n"
+
+
+def _money(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"${value:,.{digits}f}"
+
+
+def cost(r: CostReport) -> str:
+    """`cost` as Markdown."""
+    w = r.workload
+    out = [
+        f"### Cost of {r.model} ({r.quant}, {r.engine})",
+        "",
+        f"Workload: {w['input_tokens']:,} input + {w['output_tokens']:,} output tokens per "
+        f"request, utilization {w['utilization']:g}"
+        + (f", {w['tokens_per_day']:,} tokens a day" if w["tokens_per_day"] else "")
+        + ". Per million tokens counts input and output tokens.",
+        "",
+        table(
+            ["option", "per million tokens", "monthly", "break-even vs API"],
+            [
+                [
+                    f"cloud (cheapest: {_best_cloud(r)})",
+                    _money(r.cloud.per_million_tokens),
+                    _money(r.cloud.instances[0].monthly_usd, 0) if r.cloud.instances else "-",
+                    r.cloud.break_even,
+                ],
+                [
+                    f"on-premises ({r.on_prem.gpus})",
+                    _money(r.on_prem.per_million_tokens),
+                    _money(r.on_prem.monthly_usd, 0),
+                    r.on_prem_break_even,
+                ],
+                [
+                    f"API (cheapest: {_best_api(r)})",
+                    _money(r.api.per_million_tokens),
+                    _money(r.api.offers[0].monthly_usd, 0) if r.api.offers else "-",
+                    "-",
+                ],
+            ],
+        ),  # fmt: skip
+        "",
+    ]
+    if r.cloud.instances:
+        out += [
+            table(
+                ["instance", "GPUs", "$/hour", "tokens/s", "$/M tokens", "priced on"],
+                [
+                    [
+                        f"{c.cloud} {c.instance}",
+                        f"{c.gpu_count}x {c.gpu}",
+                        _money(c.usd_per_hour, 2),
+                        f"{c.tokens_per_s:,.0f}",
+                        _money(c.per_million_tokens),
+                        c.priced_on.isoformat(),
+                    ]
+                    for c in r.cloud.instances[:10]
+                ],
+                right={2, 3, 4},
+            ),  # fmt: skip
+            "",
+        ]
+    if r.api.offers:
+        out += [
+            table(
+                ["provider", "model id", "$/M in", "$/M out", "$/M blended", "priced on"],
+                [
+                    [
+                        a.provider_name,
+                        f"`{a.provider_model}`",
+                        _money(a.input_usd_per_mtok),
+                        _money(a.output_usd_per_mtok),
+                        _money(a.per_million_tokens),
+                        a.priced_on.isoformat(),
+                    ]
+                    for a in r.api.offers[:10]
+                ],
+                right={2, 3, 4},
+            ),  # fmt: skip
+            "",
+        ]
+    out += [f"- {line}" for line in (*r.basis, *r.on_prem.missing, *r.notes)]
+    return "\n".join(out) + "\n"
+
+
+def _best_cloud(r: CostReport) -> str:
+    if not r.cloud.instances:
+        return "none"
+    c = r.cloud.instances[0]
+    return f"{c.cloud} {c.instance}"
+
+
+def _best_api(r: CostReport) -> str:
+    return f"{r.api.offers[0].provider_name}" if r.api.offers else "none"
+
+
+def hardware(r: HardwareReport) -> str:
+    """`hardware` as Markdown."""
+    out = [
+        f"### Hardware for {r.model} ({r.quant}, {r.engine}, {r.context_tokens:,} tokens)",
+        "",
+        table(
+            ["GPUs", "GB per GPU (of)", "TP x PP", "tokens/s", "cheapest $/hour"],
+            [
+                [
+                    f"{o.count}x {o.gpu_name}",
+                    f"{o.per_gpu_gb:.1f} ({o.per_gpu_available_gb:.1f})",
+                    f"{o.tensor_parallel_size} x {o.pipeline_parallel_size}",
+                    f"{o.decode_tokens_per_s:,.0f}",
+                    f"{_money(o.cheapest_usd_per_hour, 2)} ({o.cheapest_offer})"
+                    if o.cheapest_offer
+                    else "-",
+                ]
+                for o in r.configurations
+            ],
+            right={3},
+        ),  # fmt: skip
+        "",
+    ]
+    out += [f"- {line}" for line in r.basis]
     return "\n".join(out) + "\n"

@@ -1,5 +1,7 @@
 """Rich tables for the terminal."""
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.markup import escape
@@ -8,7 +10,17 @@ from rich.table import Table
 from rich.text import Text
 
 from llmpick.describe import Fact, ModelRow, human_tokens
-from llmpick.records import CheckReport, Comparison, Deployment, Explanation, Plan, Ranking
+from llmpick.records import (
+    CheckReport,
+    CloudCost,
+    Comparison,
+    CostReport,
+    Deployment,
+    Explanation,
+    HardwareReport,
+    Plan,
+    Ranking,
+)
 
 
 def short_license(license_ids: str) -> str:
@@ -423,3 +435,143 @@ def deployment(d: Deployment) -> RenderableType:
     notes = [*d.notes, f"flags checked against {d.checked_against}"]
     parts.append(Text("\n".join(f"- {n}" for n in notes)))
     return Group(*parts)
+
+
+def _usd(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"${value:,.{digits}f}"
+
+
+def cost(r: CostReport) -> RenderableType:
+    """`cost`: the three options side by side, then the instances and API offers behind them."""
+    w = r.workload
+    summary = Table(
+        title=f"Cost of {r.model} ({r.quant}, {r.engine})",
+        caption=escape(
+            f"workload: {w['input_tokens']:,} in + {w['output_tokens']:,} out tokens per request, "
+            f"utilization {w['utilization']:g}"
+            + (f", {w['tokens_per_day']:,} tokens/day" if w["tokens_per_day"] else "")
+            + "; per million tokens counts input and output; --format json for every figure"
+        ),
+        caption_justify="left",
+    )
+    summary.add_column("Option")
+    summary.add_column("$ per M tokens", justify="right", no_wrap=True)
+    summary.add_column("Monthly", justify="right", no_wrap=True)
+    summary.add_column("Break-even vs API", overflow="fold")
+    best = r.cloud.instances[0] if r.cloud.instances else None
+    summary.add_row(
+        Text(f"cloud: {best.cloud} {best.instance}" if best else "cloud: none fits"),
+        _usd(r.cloud.per_million_tokens),
+        _usd(best.monthly_usd, 0) if best else "-",
+        Text(r.cloud.break_even),
+    )
+    summary.add_row(
+        Text(f"on-premises: {r.on_prem.gpus}"),
+        _usd(r.on_prem.per_million_tokens),
+        _usd(r.on_prem.monthly_usd, 0),
+        Text(r.on_prem_break_even),
+    )
+    api = r.api.offers[0] if r.api.offers else None
+    summary.add_row(
+        Text(f"API: {api.provider_name} ({api.provider_model})" if api else "API: no price"),
+        _usd(r.api.per_million_tokens),
+        _usd(api.monthly_usd, 0) if api else "-",
+        "",
+    )
+    parts: list[RenderableType] = [summary]
+    if r.throughput:
+        t = r.throughput
+        parts.append(
+            Text(
+                f"one copy on {r.gpus}: {t.concurrency} sequences at once (limit: "
+                f"{t.concurrency_limit}), {t.decode_step_ms} ms per decode step "
+                f"({t.decode_bound}-bound), {t.tokens_per_s:,.0f} tokens/s "
+                f"({t.output_tokens_per_s:,.0f} generated), estimated"
+            )
+        )
+    if r.cloud.instances:
+        dates = sorted({f"{c.cloud} {c.priced_on.isoformat()}" for c in r.cloud.instances})
+        parts.append(_instances(r.cloud.instances[:10], "Cloud instances (on-demand)", dates))
+    if r.api.offers:
+        offers = Table(
+            title="Hosted APIs for the same model",
+            box=box.SIMPLE,
+            caption="$ per million tokens; blended over the workload's input and output",
+            caption_justify="left",
+        )
+        offers.add_column("Provider")
+        offers.add_column("Model id", overflow="fold")
+        for col in ("In", "Out", "Blended"):
+            offers.add_column(col, justify="right", no_wrap=True)
+        offers.add_column("Priced on", no_wrap=True)
+        for a in r.api.offers[:10]:
+            offers.add_row(
+                Text(a.provider_name),
+                Text(a.provider_model),
+                _usd(a.input_usd_per_mtok),
+                _usd(a.output_usd_per_mtok),
+                _usd(a.per_million_tokens),
+                a.priced_on.isoformat(),
+            )
+        parts.append(offers)
+    notes = [*r.on_prem.missing, *r.notes]
+    if notes:
+        parts.append(Text("\n".join(f"- {n}" for n in notes)))
+    return Group(*parts)
+
+
+def hardware(r: HardwareReport) -> RenderableType:
+    """`hardware`: the fewest of each GPU that hold the model, cheapest first; then instances."""
+    configs = Table(
+        title=f"GPUs that hold {r.model} ({r.quant}, {r.engine}) at {r.context_tokens:,} tokens",
+        caption="GB/GPU: needed/usable; Tok/s: one sequence; Seqs: sequences of that length that "
+        "fit; cheapest $/hour: per-GPU price of the cheapest catalog instance with enough of that "
+        "GPU, times the count",
+        caption_justify="left",
+    )
+    configs.add_column("GPUs", overflow="fold", max_width=16)
+    configs.add_column("GB/GPU", justify="right", no_wrap=True)
+    configs.add_column("TPxPP", justify="right", no_wrap=True)
+    configs.add_column("Tok/s", justify="right", no_wrap=True)
+    configs.add_column("Seqs", justify="right", no_wrap=True)
+    configs.add_column("Cheapest $/hour", overflow="fold", min_width=20)
+    for o in r.configurations:
+        configs.add_row(
+            Text(f"{o.count}x {o.gpu}"),
+            f"{o.per_gpu_gb:.1f}/{o.per_gpu_available_gb:.1f}",
+            f"{o.tensor_parallel_size}x{o.pipeline_parallel_size}",
+            f"{o.decode_tokens_per_s:,.0f}",
+            f"{o.max_concurrent_sequences:,}",
+            Text(f"{_usd(o.cheapest_usd_per_hour, 2)} {o.cheapest_offer}")
+            if o.cheapest_offer
+            else Text("-"),
+        )
+    parts: list[RenderableType] = [configs]
+    if r.instances:
+        dates = sorted({f"{c.cloud} {c.priced_on.isoformat()}" for c in r.instances})
+        parts.append(_instances(r.instances[:15], "Cloud instances, by cost per million", dates))
+    return Group(*parts)
+
+
+def _instances(rows: Sequence[CloudCost], title: str, dates: list[str]) -> Table:
+    """Priced instances: copies of the model each holds, throughput, cost per million tokens."""
+    table = Table(
+        title=title,
+        box=box.SIMPLE,
+        caption=escape("copies x GPUs each; priced on: " + ", ".join(dates)),
+        caption_justify="left",
+    )
+    table.add_column("Instance", overflow="fold")
+    table.add_column("GPUs", no_wrap=True)
+    for col in ("$/hour", "Copies", "Tokens/s", "$/M tokens"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for c in rows:
+        table.add_row(
+            Text(f"{c.cloud} {c.instance}"),
+            f"{c.gpu_count}x {c.gpu}",
+            _usd(c.usd_per_hour, 2),
+            f"{c.copies} x {c.gpus_per_copy}",
+            f"{c.tokens_per_s:,.0f}",
+            _usd(c.per_million_tokens),
+        )
+    return table

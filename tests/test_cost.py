@@ -1,0 +1,277 @@
+"""`llmpick cost` and `llmpick hardware`: throughput, prices, break-even, formats, exit codes."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from llmpick import cost as cost_module
+from llmpick.catalog import Catalog, load_catalog
+from llmpick.cli import app
+from llmpick.cost import (
+    OnPremAssumptions,
+    Workload,
+    api_rows,
+    break_even,
+    make_cost,
+    make_hardware,
+    throughput,
+)
+from llmpick.engines import Engine
+from llmpick.hardware import Hardware, parse_gpu_spec
+from llmpick.memory import Planner
+from llmpick.quant import FORMATS
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return load_catalog()
+
+
+class TestPrices:
+    def test_every_price_is_dated_and_sourced(self, cat: Catalog) -> None:
+        assert len(cat.clouds) == 5 and sum(len(c.instances) for c in cat.clouds) == 102
+        for cloud in cat.clouds:
+            assert date(2026, 1, 1) <= cloud.priced_on <= date(2026, 11, 23)
+            assert cloud.price_source.startswith("https://")
+            assert "/blob/" in cloud.read_from  # a file at a commit
+        assert len(cat.api_offers) == 217
+        for offer in cat.api_offers:
+            assert offer.price_source.startswith("https://") and "/blob/" in offer.read_from
+
+    def test_known_prices(self, cat: Catalog) -> None:
+        prices = {(c.id, i.id): (i.gpu, i.gpu_count, i.usd_per_hour) for c in cat.clouds
+                  for i in c.instances}  # fmt: skip
+        assert prices["aws", "p5.48xlarge"] == ("h100-sxm", 8, 55.04)
+        assert prices["azure", "Standard_ND96isr_H100_v5"] == ("h100-sxm", 8, 98.32)
+        assert prices["hf-endpoints-aws", "nvidia-h200 x8"] == ("h200-sxm", 8, 40.0)
+
+    def test_api_price_blended_over_the_workload(self, cat: Catalog) -> None:
+        rows = api_rows(cat, cat.find_model("llama3.3:70b"), Workload(1000, 250))
+        cheapest = rows[0]
+        assert (cheapest.input_usd_per_mtok, cheapest.output_usd_per_mtok) == (0.135, 0.4)
+        assert cheapest.per_million_tokens == 0.188  # (1000 x 0.135 + 250 x 0.4) / 1250
+        assert [r.per_million_tokens for r in rows] == sorted(r.per_million_tokens for r in rows)
+        assert {r.provider_model for r in rows} >= {"meta-llama/Llama-3.3-70B-Instruct-Turbo"}
+
+    def test_bad_price_references_are_catalog_errors(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        bad = tmp_path / "prices.yaml"
+        bad.write_text(
+            "version: 1\nclouds:\n- id: mine\n  name: Mine\n  kind: cloud\n  region: null\n"
+            "  priced_on: 2026-11-01\n  price_source: https://example.com/p\n"
+            "  read_from: https://example.com/p\n  instances:\n  - id: big\n    gpu: h100\n"
+            "    gpu_count: 8\n    usd_per_hour: 20\n    spec_source: https://example.com/s\n"
+        )
+        result = runner.invoke(app, ["catalog", "validate", str(bad)])
+        assert result.exit_code == 3
+        assert "mine big: gpu 'h100' is not in the GPU catalog" in result.stderr
+        listed = runner.invoke(app, ["list", "--catalog", str(bad)])
+        assert listed.exit_code == 3
+        assert "hint: did you mean: h100-" in listed.stderr
+
+
+class TestThroughput:
+    def test_memory_bound_decode_and_flop_bound_prefill(self, cat: Catalog) -> None:
+        model = cat.find_model("llama3.3:70b")
+        planner = Planner.build(model, parse_gpu_spec(cat, "2xH100"), FORMATS["fp8"], Engine.VLLM)
+        t = throughput(planner, Workload(1000, 250))
+        assert t is not None
+        assert t.decode_bound == "memory bandwidth"
+        assert t.concurrency == planner.max_batch(1250) < 256
+        assert t.concurrency_limit == "memory"
+        # requests/s = 1 / (output x step / sequences + input / prefill rate)
+        per_request = 250 * t.decode_step_ms / 1000 / t.concurrency + 1000 / t.prefill_tokens_per_s
+        assert t.requests_per_s == pytest.approx(1 / per_request, rel=2e-3)
+        assert t.tokens_per_s == pytest.approx(t.requests_per_s * 1250, rel=2e-3)
+
+    def test_requested_concurrency_is_respected(self, cat: Catalog) -> None:
+        model = cat.find_model("qwen3:8b")
+        planner = Planner.build(model, parse_gpu_spec(cat, "1xH100"), None, Engine.VLLM)
+        low = throughput(planner, Workload(1000, 250, concurrency=4))
+        high = throughput(planner, Workload(1000, 250, concurrency=64))
+        assert low and high and low.concurrency == 4 and high.concurrency == 64
+        assert low.concurrency_limit == "requested"
+        assert high.tokens_per_s > 5 * low.tokens_per_s  # batching amortises weight reads
+
+    def test_bigger_copies_win_when_they_serve_more(self, cat: Catalog) -> None:
+        report = make_cost(
+            cat,
+            cat.find_model("llama3.3:70b"),
+            parse_gpu_spec(cat, "8xH100"),
+            Engine.VLLM,
+            "fp8",
+            "auto",
+            Workload(),
+            OnPremAssumptions(),
+        )
+        p5 = next(c for c in report.cloud.instances if c.instance == "p5.48xlarge")
+        # One H100 holds the FP8 weights but only a couple of sequences: 2-4 GPUs per copy
+        # serve far more tokens per GPU.
+        assert p5.gpus_per_copy >= 2 and p5.copies * p5.gpus_per_copy <= 8
+        single = next(c for c in report.cloud.instances if c.instance == "p5.4xlarge")
+        assert p5.tokens_per_s / 8 > 5 * single.tokens_per_s
+
+
+class TestCostArithmetic:
+    def test_break_even(self) -> None:
+        # $730 a month against an API at $1 per million: 730 / (365/12 x 1e-6) tokens a day
+        assert (
+            break_even(730.0, 0.5, 1.0) == "above 24,000,000 tokens a day (one server, always on)"
+        )
+        assert break_even(730.0, 2.0, 1.0).startswith("never: at full load self-hosting costs $2")
+        assert break_even(None, 0.5, 1.0) == "not computed (a price is missing)"
+
+    def test_on_prem(self, cat: Catalog) -> None:
+        report = make_cost(
+            cat,
+            cat.find_model("llama3.3:70b"),
+            parse_gpu_spec(cat, "2xH100"),
+            Engine.VLLM,
+            "fp8",
+            "auto",
+            Workload(),
+            OnPremAssumptions(hardware_usd=36_000, years=3, kwh_usd=0.15),
+        )
+        p = report.on_prem
+        assert p.capex_monthly_usd == 1000.0  # 36,000 / 36 months
+        assert p.power_watts == 1400 and p.power_basis.startswith("2 x 700 W TDP")
+        assert p.energy_monthly_usd == 153.3  # 1.4 kW x 730 h x $0.15
+        assert p.monthly_usd == 1153.3
+        assert p.tokens_per_s is not None and p.per_million_tokens is not None
+        assert p.per_million_tokens == pytest.approx(
+            1153.3 / (p.tokens_per_s * 3600 * 730) * 1e6, rel=1e-3
+        )
+
+    def test_on_prem_without_a_hardware_price_says_what_is_missing(self, cat: Catalog) -> None:
+        report = make_cost(
+            cat,
+            cat.find_model("qwen3:8b"),
+            parse_gpu_spec(cat, "1xRTX4090"),
+            Engine.VLLM,
+            None,
+            "auto",
+            Workload(),
+            OnPremAssumptions(),
+        )
+        assert report.on_prem.per_million_tokens is None
+        assert report.on_prem.missing[0].startswith("--hardware-usd")
+        assert report.on_prem.missing[1].startswith("--power-watts")  # no TDP for the 4090
+        assert report.cloud.instances == ()  # no cloud rents RTX 4090s in the catalog
+        assert "no priced cloud instance with NVIDIA GeForce RTX 4090" in report.notes[0]
+
+    def test_monthly_figures_for_a_volume(self, cat: Catalog) -> None:
+        report = make_cost(
+            cat,
+            cat.find_model("qwen3:8b"),
+            parse_gpu_spec(cat, "1xL4"),
+            Engine.VLLM,
+            None,
+            "auto",
+            Workload(tokens_per_day=100_000_000),
+            OnPremAssumptions(),
+        )
+        for row in report.cloud.instances:
+            assert row.instances_needed is not None and row.monthly_usd is not None
+            capacity = row.tokens_per_s * 86400 * row.instances_needed
+            assert capacity >= 100_000_000 > row.tokens_per_s * 86400 * (row.instances_needed - 1)
+            assert row.monthly_usd == round(row.instances_needed * row.usd_per_hour * 730, 2)
+
+
+class TestCostCli:
+    def test_json_contract(self, runner: CliRunner) -> None:
+        result = runner.invoke(
+            app,
+            ["cost", "llama3.3:70b", "--gpu", "2xH100", "--quant", "fp8", "--hardware-usd",
+             "80000", "--tokens-per-day", "50000000", "-f", "json"],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        doc = json.loads(result.stdout)
+        for key in ("cloud", "on_prem", "api"):
+            assert isinstance(doc[key]["per_million_tokens"], float)
+        assert doc["api"]["per_million_tokens"] == 0.188
+        assert doc["cloud"]["instances"][0]["priced_on"] == "2026-07-20"
+        assert doc["on_prem_break_even"].startswith("above ")
+        assert any("bandwidth" in line for line in doc["basis"])
+
+    def test_table_markdown_csv(self, runner: CliRunner) -> None:
+        args = ["cost", "qwen3:8b", "--gpu", "1xL4"]
+        table = runner.invoke(app, args)
+        assert table.exit_code == 0 and "Hosted APIs for the same model" in table.stdout
+        md = runner.invoke(app, [*args, "-f", "markdown"])
+        assert md.stdout.startswith("### Cost of Qwen/Qwen3-8B (bf16, vllm)")
+        csv = runner.invoke(app, [*args, "-f", "csv"])
+        assert csv.stdout.splitlines()[0] == (
+            "kind,option,gpu,gpu_count,usd_per_hour,tokens_per_s,per_million_tokens,monthly_usd,"
+            "priced_on,price_source"
+        )
+        assert {line.split(",")[0] for line in csv.stdout.splitlines()[1:]} == {
+            "cloud",
+            "on_prem",
+            "api",
+        }
+
+    @pytest.mark.parametrize(
+        ("args", "code", "message"),
+        [
+            (["--input-tokens", "300000"], 2, "exceeds Qwen/Qwen3-8B's maximum"),
+            (["--utilization", "0"], 2, "Invalid value"),
+            (["--engine", "nope"], 2, "choose from"),
+        ],
+    )
+    def test_usage_errors(
+        self, runner: CliRunner, args: list[str], code: int, message: str
+    ) -> None:
+        result = runner.invoke(app, ["cost", "qwen3:8b", "--gpu", "1xL4", *args])
+        assert result.exit_code == code
+        assert message in result.stderr
+
+    def test_unknown_model_is_exit_3(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["cost", "no-such-model-xyz", "--gpu", "1xL4"])
+        assert result.exit_code == 3
+
+
+class TestHardware:
+    def test_configurations_are_minimal_and_fit(self, cat: Catalog) -> None:
+        model = cat.find_model("qwen3:32b")
+        report = make_hardware(cat, model, Engine.VLLM, None, "auto", 8192, Workload())
+        assert report.configurations
+        for option in report.configurations:
+            assert option.per_gpu_gb <= option.per_gpu_available_gb
+            if option.count > 1:
+                smaller = Planner.build(
+                    model, Hardware(cat.gpu(option.gpu), option.count // 2), None, Engine.VLLM
+                )
+                assert not smaller.estimate(8192, 1).fits
+        priced = [o.cheapest_usd_per_hour for o in report.configurations if o.cheapest_offer]
+        assert priced == sorted(priced)
+        assert report.configurations[0].cheapest_offer == "hf-endpoints-aws nvidia-a100 x1"
+        assert not any(o.gpu.startswith("m") and o.gpu[1].isdigit() for o in report.configurations)
+
+    def test_apple_gpus_for_llama_cpp(self, cat: Catalog) -> None:
+        model = cat.find_model("qwen3:32b")
+        report = make_hardware(cat, model, Engine.LLAMA_CPP, None, "auto", 8192, Workload())
+        assert "m3-max-128" in {o.gpu for o in report.configurations}
+
+    def test_cli_formats(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["hardware", "qwen3:8b", "-f", "json"])
+        assert result.exit_code == 0
+        doc = json.loads(result.stdout)
+        assert doc["context_tokens"] == 8192 and doc["configurations"] and doc["instances"]
+        csv = runner.invoke(app, ["hardware", "qwen3:8b", "-f", "csv"])
+        assert csv.stdout.startswith("gpu,count,per_gpu_gb,")
+        md = runner.invoke(app, ["hardware", "qwen3:8b", "-f", "markdown"])
+        assert md.stdout.startswith("### Hardware for Qwen/Qwen3-8B (bf16, vllm, 8,192 tokens)")
+
+    def test_nothing_fits_exits_1(self, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(cost_module, "COUNTS", (1,))
+        result = runner.invoke(app, ["hardware", "moonshotai/Kimi-K2-Instruct"])
+        assert result.exit_code == 1
+        assert "no GPU in the catalog holds moonshotai/Kimi-K2-Instruct" in result.stderr
+
+    def test_context_over_the_maximum(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["hardware", "qwen3:8b", "--context", "10000000"])
+        assert result.exit_code == 2 and "exceed" in result.stderr
