@@ -7,7 +7,7 @@ can show how it was reached. GB means 10^9 bytes. Formulas and sources: docs/mem
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from llmpick.engines import (
     APPLE_GPU_SHARE,
@@ -319,6 +319,25 @@ def gpu_capacity_gb(gpu: Gpu) -> float:
 
 
 @dataclass(frozen=True)
+class _Fixed:
+    """A planner's constants: GB, and activation bytes per token, per sequence and fixed."""
+
+    weights: float
+    kv_scale: float
+    act_per_token: float
+    act_per_seq: float
+    act_const: float
+    chunk: int  # prompt tokens per prefill step (0: the whole prompt at once)
+    full_prefill: bool
+    capacity: float
+    reserved: float
+    overhead: float
+    sglang: bool
+    free_budget: bool
+    fraction: float
+
+
+@dataclass(frozen=True)
 class Planner:
     """Everything fixed for one model, format, engine and hardware; vary context and batch."""
 
@@ -356,57 +375,113 @@ class Planner:
     def format(self) -> Format:
         return self.fmt or native_format(self.model)
 
-    def estimate(self, context: int, batch: int, prompt_tokens: int | None = None) -> Estimate:
-        """Memory for `batch` sequences of `context` tokens (the prompt defaults to all of it)."""
+    @cached_property
+    def _fixed(self) -> "_Fixed":
+        """What does not change with context and batch, computed once per planner."""
         profile = PROFILES[self.engine]
         gpu = self.hw.gpu
-        layout = self.layout
         arch = self.model.architecture
-        weights = weights_per_gpu(self.weights, arch, layout) / GB
-        kv_total = self.kv.total(context, batch)
-        kv = kv_total * self.kv.tp_shard / layout.pp / GB
-        prompt = prompt_tokens or context
-        act, _ = activation_bytes(self.model, profile, gpu, layout.tp, prompt, batch)
-        capacity = gpu_capacity_gb(gpu)
-        reserved = profile.reserved_gb(gpu)
-        overhead = profile.runtime_overhead_gb(layout.tp)
-        activation = act / GB
+        tp = self.layout.tp
+        widths = (2 * arch.attention_heads + 2 * arch.kv_heads) * arch.head_dim
+        mlp = _mlp_width(arch)
+        h = arch.hidden_size
+        vocab = arch.vocab_size
+        per_token: float
+        per_seq: float
+        const: float
         if profile.prefill == "full":
+            per_token = max(6 * mlp, 2 * widths) + 8 * h
+            per_seq = 4.0 * vocab
+            const = 0.0
+        elif profile.prefill == "ubatch":  # ggml's f32 buffers, reserved for a full ubatch
+            per_token = max(12 * mlp, 4 * widths) + 16 * h + 4 * vocab
+            per_seq = const = 0.0
+        else:  # chunked: per rank under TP; logits sampled for the profile run's sequences
+            per_token = max(6 * mlp, 2 * widths) / tp + 8 * h
+            per_seq = 0.0
+            const = profile.max_num_seqs(gpu) * vocab * 4.0
+        return _Fixed(
+            weights=weights_per_gpu(self.weights, arch, self.layout) / GB,
+            kv_scale=self.kv.tp_shard / self.layout.pp / GB,
+            act_per_token=per_token,
+            act_per_seq=per_seq,
+            act_const=const,
+            chunk=profile.prefill_tokens(gpu) if profile.prefill != "full" else 0,
+            full_prefill=profile.prefill == "full",
+            capacity=gpu_capacity_gb(gpu),
+            reserved=profile.reserved_gb(gpu),
+            overhead=profile.runtime_overhead_gb(tp),
+            sglang=self.engine == Engine.SGLANG,
+            free_budget=profile.budget == "free",
+            fraction=profile.budget_fraction,
+        )
+
+    def need(
+        self, context: int, batch: int, prompt_tokens: int | None = None
+    ) -> tuple[float, float, float, float, float]:
+        """(per-GPU GB, usable GB, KV GB, activation GB, overhead GB): the fast path behind
+        `estimate`, for searches that only ask whether something fits."""
+        f = self._fixed
+        kv = self.kv.total(context, batch) * f.kv_scale
+        prompt = prompt_tokens or context
+        tokens = prompt * batch if f.chunk == 0 else min(f.chunk, prompt * batch)
+        activation = (tokens * f.act_per_token + batch * f.act_per_seq + f.act_const) / GB
+        overhead = f.overhead
+        reserved = f.reserved
+        if f.full_prefill:
             # The prefill peak holds the prompt's cache plus the intermediates; the end of
             # generation holds the whole cache. Count what the prefill adds beyond the latter.
-            kv_prompt = self.kv.total(prompt, batch) * self.kv.tp_shard / layout.pp / GB
+            kv_prompt = self.kv.total(prompt, batch) * f.kv_scale
             activation = max(0.0, kv_prompt + activation - kv)
-        if self.engine == Engine.SGLANG:
+        if f.sglang:
             # Activations, CUDA graphs and the runtime live in SGLang's reserved share.
             activation = max(activation, reserved - overhead)
             reserved = 0.0
         overhead += reserved
-        per_gpu = weights + kv + activation + overhead
-        if profile.budget == "free":
-            free = capacity - weights - activation - overhead
-            available = weights + activation + overhead + profile.budget_fraction * max(free, 0.0)
+        per_gpu = f.weights + kv + activation + overhead
+        if f.free_budget:
+            free = f.capacity - f.weights - activation - overhead
+            available = f.weights + activation + overhead + f.fraction * max(free, 0.0)
         else:
-            available = capacity * profile.budget_fraction
+            available = f.capacity * f.fraction
+        return per_gpu, available, kv, activation, overhead
+
+    def fits(self, context: int, batch: int, prompt_tokens: int | None = None) -> bool:
+        per_gpu, available, *_ = self.need(context, batch, prompt_tokens)
+        return per_gpu <= available
+
+    def estimate(self, context: int, batch: int, prompt_tokens: int | None = None) -> Estimate:
+        """Memory for `batch` sequences of `context` tokens (the prompt defaults to all of it)."""
+        per_gpu, available, kv, activation, overhead = self.need(context, batch, prompt_tokens)
         return Estimate(
-            weights_gb=weights,
+            weights_gb=self._fixed.weights,
             kv_gb=kv,
             activation_gb=activation,
             overhead_gb=overhead,
             per_gpu_gb=per_gpu,
             per_gpu_available_gb=available,
-            layout=layout,
+            layout=self.layout,
             gpus=self.hw.count,
             weights_total_gb=self.weights.total / GB,
-            kv_total_gb=kv_total / GB,
+            kv_total_gb=self.kv.total(context, batch) / GB,
         )
 
     def max_context(self, batch: int) -> int:
         """The longest context (up to the model's maximum) that fits with `batch` sequences."""
-        return largest(lambda c: self.estimate(c, batch).fits, 1, self.model.context_tokens)
+        return largest(lambda c: self.fits(c, batch), 1, self.model.context_tokens)
 
     def max_batch(self, context: int, limit: int = 4096) -> int:
-        """How many sequences of `context` tokens fit at once."""
-        return largest(lambda b: self.estimate(context, b, prompt_tokens=context).fits, 1, limit)
+        """How many sequences of `context` tokens fit at once.
+
+        Memory grows linearly with the sequences (a kink where chunked prefill saturates), so
+        a straight line through 1 and 2 sequences lands at or near the answer: start there."""
+        need1, avail1, *_ = self.need(context, 1, context)
+        if need1 > avail1:
+            return 0
+        need2, avail2, *_ = self.need(context, 2, context)
+        slope = (need2 - avail2) - (need1 - avail1)
+        guess = limit if slope <= 0 else 1 + int((avail1 - need1) / slope)
+        return largest(lambda b: self.fits(context, b, context), 1, limit, guess)
 
     def decode_tokens_per_s(self, context: int, batch: int) -> float:
         """Per-sequence decode speed: bytes read per step / (bandwidth x efficiency x TP)."""
@@ -453,11 +528,35 @@ def _active(arch: Architecture) -> float:
     return float(count_params(arch).active(arch))
 
 
-def largest(ok: Callable[[int], bool], lo: int, hi: int) -> int:
-    """The largest n in [lo, hi] with ok(n) (ok is monotone: true then false); 0 if none."""
+def largest(ok: Callable[[int], bool], lo: int, hi: int, guess: int | None = None) -> int:
+    """The largest n in [lo, hi] with ok(n) (ok is monotone: true then false); 0 if none.
+
+    With a guess, the search brackets the answer around it first (exponential steps), so a
+    good guess costs two or three calls instead of a dozen."""
     if hi < lo or not ok(lo):
         return 0
-    if ok(hi):
+    if guess is not None and lo < guess < hi:
+        step = 1
+        if ok(guess):  # gallop up: ok(lo) holds throughout
+            lo = guess
+            while True:
+                nxt = lo + step
+                if nxt >= hi:
+                    if ok(hi):
+                        return hi
+                    break
+                if not ok(nxt):
+                    hi = nxt
+                    break
+                lo, step = nxt, step * 2
+        else:  # gallop down: ok(hi) fails throughout
+            hi = guess
+            while (nxt := hi - step) > lo:
+                if ok(nxt):
+                    lo = nxt
+                    break
+                hi, step = nxt, step * 2
+    elif ok(hi):
         return hi
     while hi - lo > 1:
         mid = (lo + hi) // 2

@@ -5,6 +5,7 @@ Pure: catalog records in, a Ranking record out. The weights and formulas are in 
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from llmpick import languages as lang_names
 from llmpick.catalog import Catalog
@@ -49,22 +50,31 @@ class Request:
 
 @dataclass
 class Candidate:
-    """A model that passed every hard filter, with its chosen format and score terms."""
+    """A model that passed every hard filter, with its chosen format and score terms
+    (name, points, why): records are made only for the models shown."""
 
     model: ModelCard
     planner: Planner
     context: int
     per_gpu_gb: float
     available_gb: float
-    max_context: int
     max_sequences: int
     tps: float
     quality: float | None
-    terms: list[ScoreTerm] = field(default_factory=list)
+    parts: list[tuple[str, float, str]] = field(default_factory=list)
 
     @property
     def score(self) -> float:
-        return sum(t.value for t in self.terms)
+        return sum(value for _, value, _ in self.parts)
+
+    @property
+    def terms(self) -> tuple[ScoreTerm, ...]:
+        return tuple(ScoreTerm(name=n, value=v, detail=d) for n, v, d in self.parts)
+
+    @cached_property
+    def max_context(self) -> int:
+        """The longest context that fits with one sequence (asked only of shown models)."""
+        return self.planner.max_context(1)
 
 
 def request_context(model: ModelCard, req: Request) -> int:
@@ -121,8 +131,8 @@ def score_format(
     model: ModelCard, planner: Planner, qm: QualityModel, context: int, use_case: str
 ) -> Candidate | None:
     """Score the model in one format, or None when it does not fit at `context`."""
-    est = planner.estimate(context, 1)
-    if not est.fits:
+    per_gpu, available, *_ = planner.need(context, 1)
+    if per_gpu > available:
         return None
     tps = planner.decode_tokens_per_s(context, 1)
     seqs = planner.max_batch(context)
@@ -132,60 +142,58 @@ def score_format(
         (0.0, "as released: no loss") if released else points_lost(fmt.name, model.params_total_b)
     )
     quality = None
-    terms: list[ScoreTerm] = []
+    parts: list[tuple[str, float, str]] = []
     if model.id in qm.theta:
         shift = -points / qm.typical_sd(model.id) / qm.theta_sd
         quality = qm.percentile(model.id, shift)
         base = qm.percentile(model.id) or 0.0
         obs = qm.observations[model.id]
-        terms.append(
-            ScoreTerm(
-                name="quality",
-                value=round(base, 2),
-                detail=f"{base:.1f}th percentile for {use_case} from {len(obs)} like-for-like "
-                "result(s)",
+        parts.append(
+            (
+                "quality",
+                round(base, 2),
+                f"{base:.1f}th percentile for {use_case} from {len(obs)} like-for-like result(s)",
             )
         )
-        terms.append(
-            ScoreTerm(
-                name="quantization",
-                value=round((quality or 0.0) - base, 2),
-                detail=f"{fmt.name} costs ~{points:.2f} benchmark points ({basis})",
+        parts.append(
+            (
+                "quantization",
+                round((quality or 0.0) - base, 2),
+                f"{fmt.name} costs ~{points:.2f} benchmark points ({basis})",
             )
         )
     else:
-        terms.append(
-            ScoreTerm(
-                name="quality",
-                value=0.0,
-                detail=f"unknown: no {use_case} benchmark result comparable with another model",
+        parts.append(
+            (
+                "quality",
+                0.0,
+                f"unknown: no {use_case} benchmark result comparable with another model",
             )
         )
-    terms.append(
-        ScoreTerm(
-            name="speed",
-            value=round(_speed_points(tps, use_case), 2),
-            detail=f"decode ≈ {tps:,.1f} tokens/s per sequence (estimate)",
+    parts.append(
+        (
+            "speed",
+            round(_speed_points(tps, use_case), 2),
+            f"decode ≈ {tps:,.1f} tokens/s per sequence (estimate)",
         )
     )
-    terms.append(
-        ScoreTerm(
-            name="capacity",
-            value=round(_capacity_points(seqs), 2),
-            detail=f"{seqs:,} concurrent sequence(s) of {context:,} tokens",
+    parts.append(
+        (
+            "capacity",
+            round(_capacity_points(seqs), 2),
+            f"{seqs:,} concurrent sequence(s) of {context:,} tokens",
         )
     )
     return Candidate(
         model=model,
         planner=planner,
         context=context,
-        per_gpu_gb=est.per_gpu_gb,
-        available_gb=est.per_gpu_available_gb,
-        max_context=planner.max_context(1),
+        per_gpu_gb=per_gpu,
+        available_gb=available,
         max_sequences=seqs,
         tps=tps,
         quality=quality,
-        terms=terms,
+        parts=parts,
     )
 
 
@@ -205,9 +213,9 @@ def best_fit(
         planner = Planner.build(model, hw, fmt, req.engine, req.kv_dtype)
         cand = score_format(model, planner, qm, context, req.use_case)
         if cand is None:
-            est = planner.estimate(context, 1)
-            if smallest is None or est.per_gpu_gb < smallest[0]:
-                smallest = (est.per_gpu_gb, est.per_gpu_available_gb, planner.format.name)
+            per_gpu, available, *_ = planner.need(context, 1)
+            if smallest is None or per_gpu < smallest[0]:
+                smallest = (per_gpu, available, planner.format.name)
             continue
         if req.min_tps is not None and cand.tps < req.min_tps:
             if too_slow is None or cand.tps > too_slow.tps:
@@ -344,7 +352,7 @@ def _recommendation(
         + (f" ({human_params(model.params_active_b)} active)" if model.params_active_b else ""),
         reasons=tuple(reasons),
         caveats=tuple(_caveats(catalog, c, qm)),
-        terms=tuple(c.terms),
+        terms=c.terms,
     )
 
 
@@ -416,7 +424,7 @@ def explain(catalog: Catalog, hw: Hardware, req: Request, model: ModelCard) -> E
         reason=reason or None,
         score=round(cand.score, 2) if cand else None,
         quant=cand.planner.format.name if cand else None,
-        terms=tuple(cand.terms) if cand else (),
+        terms=cand.terms if cand else (),
         theta=round(theta, 3) if theta is not None else None,
         evidence=evidence,
         not_comparable=tuple(f"{n} [{v}]" for n, v in qm.lone.get(model.id, [])),

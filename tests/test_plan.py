@@ -221,3 +221,31 @@ def test_every_model_on_every_gpu(cat: Catalog) -> None:
             assert all(part.gb >= 0 for part in p.parts), (model.id, gpu.id)
             assert p.fits == (p.max_context_tokens >= p.context_tokens), (model.id, gpu.id)
             assert 0 <= p.max_context_tokens <= model.context_tokens
+
+
+class TestLargest:
+    def test_guesses_never_change_the_answer(self) -> None:
+        import random
+
+        from llmpick.memory import largest
+
+        rng = random.Random(7)
+        for _ in range(5000):
+            lo = rng.randint(0, 5)
+            hi = rng.randint(lo, 300)
+            answer = rng.randint(lo - 1, hi + 3)
+            guess = rng.choice([None, rng.randint(lo - 2, hi + 2)])
+            expected = 0 if answer < lo else min(answer, hi)
+            assert largest(lambda n, a=answer: n <= a, lo, hi, guess) == expected
+
+    def test_a_good_guess_costs_few_calls(self) -> None:
+        from llmpick.memory import largest
+
+        calls: list[int] = []
+
+        def ok(n: int) -> bool:
+            calls.append(n)
+            return n <= 700
+
+        assert largest(ok, 1, 4096, 700) == 700
+        assert len(calls) <= 4  # lo, the guess, guess + 1 (and nothing else)
