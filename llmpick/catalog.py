@@ -3,13 +3,12 @@
 import difflib
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmpick.errors import CatalogError, UnknownLicenseError, UnknownModelError
-from llmpick.records import ApiOffer, CatalogFile, Cloud, Gpu, License, ModelCard
+from llmpick.records import ApiOffer, CatalogFile, Cloud, Gpu, License, ModelCard, ModelFacts
 
 ENV_VAR = "LLMPICK_CATALOG"
 CATALOG_HINT = f"fix the file, or check the paths given with --catalog / {ENV_VAR}"
@@ -158,38 +157,125 @@ def parse_text(path: Path, blob: bytes) -> CatalogFile:
         raise schema_error(path, data, err) from None
 
 
-@dataclass(frozen=True)
 class Catalog:
-    """The merged catalog, with lookups by id, alias and fragment."""
+    """The merged catalog, with lookups by id, alias and fragment.
 
-    models: tuple[ModelCard, ...]
-    licenses: dict[str, License]
-    gpus: tuple[Gpu, ...]
-    clouds: tuple[Cloud, ...] = ()
-    api_offers: tuple[ApiOffer, ...] = ()
-    origin: dict[str, Path] = field(default_factory=dict, compare=False)
+    Model cards are built lazily when the catalog comes from the cache: each is stored as its
+    own pickle, so a run that ranks 16,000 models through the index (`Catalog.index`) builds
+    only the cards it shows."""
+
+    def __init__(
+        self,
+        models: tuple[ModelCard, ...],
+        licenses: dict[str, License],
+        gpus: tuple[Gpu, ...],
+        clouds: tuple[Cloud, ...] = (),
+        api_offers: tuple[ApiOffer, ...] = (),
+        origin: dict[str, Path] | None = None,
+    ) -> None:
+        self._models: tuple[ModelCard, ...] | None = models
+        # Cached catalogs keep their cards in a file beside the cache: (path, byte offsets).
+        self._card_store: tuple[Path, tuple[int, ...]] = (Path(), (0,))
+        self._built: dict[int, ModelCard] = {}
+        self.licenses = licenses
+        self.gpus = gpus
+        self.clouds = clouds
+        self.api_offers = api_offers
+        self.origin = origin or {}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Catalog):
+            return NotImplemented
+        mine = (self.models, self.licenses, self.gpus, self.clouds, self.api_offers)
+        return mine == (other.models, other.licenses, other.gpus, other.clouds, other.api_offers)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Catalog({len(self.models)} models, {len(self.licenses)} licences)"
+
+    @property
+    def models(self) -> tuple[ModelCard, ...]:
+        if self._models is None:
+            import pickle
+
+            path, offsets = self._card_store
+            data = path.read_bytes()
+            self._models = tuple(
+                self._built.get(i) or pickle.loads(data[offsets[i] : offsets[i + 1]])  # noqa: S301
+                for i in range(len(offsets) - 1)
+            )
+        return self._models
+
+    def model_at(self, i: int) -> ModelCard:
+        """The i-th model card (catalog order), built from the cache on first use."""
+        if self._models is not None:
+            return self._models[i]
+        if i not in self._built:
+            import pickle
+
+            path, offsets = self._card_store
+            with path.open("rb") as fh:
+                fh.seek(offsets[i])
+                blob = fh.read(offsets[i + 1] - offsets[i])
+            self._built[i] = pickle.loads(blob)  # noqa: S301 - our own cache
+        return self._built[i]
+
+    @property
+    def size(self) -> int:
+        """How many models (without building them)."""
+        return len(self._models) if self._models is not None else len(self._card_store[1]) - 1
+
+    @cached_property
+    def index(self) -> "Index":
+        from llmpick.index import Index
+
+        return Index(self.models)
+
+    def card_blobs(self) -> list[bytes]:
+        """Each model card pickled on its own, for the cache's card store."""
+        import pickle
+
+        return [pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL) for m in self.models]
+
+    def __getstate__(self) -> dict[str, object]:
+        skip = ("_models", "_built", "_names")
+        state = {k: v for k, v in self.__dict__.items() if k not in skip}
+        return state | {"index": self.index}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._models = None
+        self._built = {}
 
     def gpu(self, gpu_id: str) -> Gpu:
         """A GPU by catalog id (ids are checked when the catalog loads)."""
         return next(g for g in self.gpus if g.id == gpu_id)
 
     @cached_property
-    def _names(self) -> dict[str, ModelCard]:
-        names: dict[str, ModelCard] = {}
-        for model in self.models:
-            for name in (model.id, *model.aliases, model.ollama_tag):
+    def _names(self) -> dict[str, int]:
+        """Lower-cased id, aliases and Ollama tag -> catalog position (from the index rows, so
+        finding one model builds only that card)."""
+        names: dict[str, int] = {}
+        for i, row in enumerate(self.index.rows):
+            for name in (row.id, *row.aliases, row.ollama_tag):
                 if name:
-                    names[name.lower()] = model
+                    names[name.lower()] = i
         return names
 
     def find_model(self, name: str) -> ModelCard:
         """A model by id, alias, Ollama tag, or unique case-insensitive fragment."""
         key = name.strip().lower()
         if key in self._names:
-            return self._names[key]
-        hits = {m.id: m for m in self.models if key and _fragment_match(key, m)}
+            return self.model_at(self._names[key])
+        rows = self.index.rows
+        hits = {
+            r.id: i
+            for i, r in enumerate(rows)
+            if key and any(key in n.lower() for n in (r.id, r.name, *r.aliases))
+        }
         if len(hits) == 1:
-            return next(iter(hits.values()))
+            return self.model_at(next(iter(hits.values())))
         if len(hits) > 1:
             shown = ", ".join(sorted(hits)[:8]) + (", ..." if len(hits) > 8 else "")
             raise UnknownModelError(
@@ -213,14 +299,13 @@ class Catalog:
             raise UnknownLicenseError(f"unknown licence: {license_id}", hint=hint)
         return found
 
-    def licenses_of(self, model: ModelCard) -> list[License]:
+    def licenses_of(self, model: ModelFacts) -> list[License]:
         """The model's own licence, then the ones it inherits."""
         return [self.licenses[key] for key in (model.license, *model.upstream_licenses)]
 
 
-def _fragment_match(key: str, model: ModelCard) -> bool:
-    names = (model.id, model.name, *model.aliases)
-    return any(key in n.lower() for n in names)
+if TYPE_CHECKING:
+    from llmpick.index import Index
 
 
 def merge_files(parsed: Iterable[tuple[Path, CatalogFile, bool]]) -> Catalog:
@@ -335,7 +420,10 @@ def _check_gpu_names(catalog: Catalog, where: dict[str, Path]) -> None:
 
 
 CACHE_ENV = "LLMPICK_CACHE_DIR"
-CACHE_FORMAT = 2  # bump when the pickled shape changes
+CACHE_FORMAT = 3  # bump when the pickled shape changes
+CACHE_CODE = (
+    "catalog.py", "records.py", "index.py", "memory.py", "params.py", "quality.py", "quant.py",
+)  # fmt: skip
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path | None:
@@ -360,18 +448,12 @@ def _read_bytes(path: Path) -> bytes:
 
 def _cache_key(blobs: Sequence[tuple[Path, bool, bytes]]) -> str:
     import hashlib
-    from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        tool = version("llmpick")
-    except PackageNotFoundError:
-        tool = "dev"
-    # The code's own files too, so a schema change in a checkout never reads a stale cache.
-    code = "|".join(
-        str((Path(__file__).parent / name).stat().st_mtime_ns)
-        for name in ("catalog.py", "records.py")
-    )
-    digest = hashlib.sha256(f"{CACHE_FORMAT}|{tool}|{code}".encode())
+    # The code that shapes the cached data: a new llmpick (or an edit in a checkout) rewrites
+    # these files, so a changed schema or index never reads a stale cache.
+    here = Path(__file__).parent
+    code = "|".join(str((here / name).stat().st_mtime_ns) for name in CACHE_CODE)
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{code}".encode())
     for path, is_user, blob in blobs:
         digest.update(f"\0{path.resolve()}|{is_user}|{len(blob)}\0".encode())
         digest.update(blob)
@@ -387,13 +469,19 @@ def _cache_get(key: str) -> Catalog | None:
     try:
         with (folder / f"catalog-{key}.pickle").open("rb") as fh:
             found = pickle.load(fh)  # noqa: S301 - our own cache, keyed on the files' bytes
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        if not isinstance(found, Catalog):
+            return None
+        path, offsets = found._card_store
+        if path.stat().st_size != offsets[-1]:
+            return None  # the card store was cut short or replaced: rebuild
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    return found if isinstance(found, Catalog) else None
+    return found
 
 
 def _cache_put(key: str, catalog: Catalog) -> None:
-    """Write atomically; a cache that cannot be written is silently skipped."""
+    """Write atomically: the cards first, then the catalog that points at them. A cache that
+    cannot be written is silently skipped."""
     import pickle
     import tempfile
 
@@ -402,8 +490,17 @@ def _cache_put(key: str, catalog: Catalog) -> None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("catalog-*.pickle"):
+        for old in (*folder.glob("catalog-*.pickle"), *folder.glob("catalog-*.cards")):
             old.unlink(missing_ok=True)  # keep one entry: catalogs change rarely
+        blobs = catalog.card_blobs()
+        offsets = [0]
+        for blob in blobs:
+            offsets.append(offsets[-1] + len(blob))
+        cards = folder / f"catalog-{key}.cards"
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as fh:
+            fh.write(b"".join(blobs))
+        Path(fh.name).replace(cards)
+        catalog._card_store = (cards, tuple(offsets))
         with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as fh:
             pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
         Path(fh.name).replace(folder / f"catalog-{key}.pickle")

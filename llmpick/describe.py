@@ -5,7 +5,7 @@ from typing import Any
 
 from llmpick import languages
 from llmpick.catalog import Catalog
-from llmpick.records import License, ModelCard, RegionalRestriction
+from llmpick.records import License, ModelCard, ModelFacts, RegionalRestriction
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def license_flags(lic: License, model: ModelCard | None = None) -> list[str]:
 
 
 def applicable_restrictions(
-    lic: License, model: ModelCard | None = None
+    lic: License, model: ModelFacts | None = None
 ) -> list[RegionalRestriction]:
     """The licence's regional restrictions that bind this model (all of them if no model)."""
     multimodal = model is None or any(m != "text" for m in model.modalities)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from llmpick.catalog import Catalog
 from llmpick.errors import UnknownLicenseError, UsageError
-from llmpick.records import CommercialUse, License, ModelCard
+from llmpick.records import CommercialUse, License, ModelCard, ModelFacts
 
 if TYPE_CHECKING:
     from llmpick.records import CheckReport, Policy
@@ -53,7 +53,7 @@ def parse_license_spec(values: list[str] | None, catalog: Catalog, default: str)
     return LicenseSpec(mode="ids", ids=frozenset(ids))
 
 
-def license_failure(catalog: Catalog, model: ModelCard, spec: LicenseSpec) -> str | None:
+def license_failure(catalog: Catalog, model: ModelFacts, spec: LicenseSpec) -> str | None:
     """Why the model's licences (own and inherited) break the spec, or None if they don't."""
     for lic in catalog.licenses_of(model):
         reason = _failure(lic, spec)

@@ -5,9 +5,10 @@ can show how it was reached. GB means 10^9 bytes. Formulas and sources: docs/mem
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
+from typing import NamedTuple
 
 from llmpick.engines import (
     APPLE_GPU_SHARE,
@@ -21,8 +22,8 @@ from llmpick.engines import (
 )
 from llmpick.hardware import GPUS_PER_NODE, Hardware
 from llmpick.params import ATTN_K, ATTN_V, EMBED, ENCODER, OUTPUT, TensorGroup, tensor_groups
-from llmpick.quant import FORMATS, Format, native_format, weight_bytes
-from llmpick.records import Architecture, Gpu, ModelCard
+from llmpick.quant import FORMATS, Format, is_quantized_in_hf, native_format, weight_bytes
+from llmpick.records import Architecture, Dtype, Gpu, ModelCard, ModelFacts
 
 GB = 1e9
 DEFAULT_CONTEXT = 8192
@@ -54,9 +55,13 @@ def choose_layout(model: ModelCard, hw: Hardware, engine: Engine, mode: Mode) ->
     llama.cpp and transformers split layers across GPUs instead (no tensor parallelism)."""
     if mode != Mode.INFERENCE:
         return Layout(tp=1, pp=1)  # data parallel / ZeRO: every GPU runs the whole model
+    return layout_for(model.architecture.attention_heads, hw, engine)
+
+
+def layout_for(heads: int, hw: Hardware, engine: Engine) -> Layout:
+    """Inference layout for a model with this many attention heads."""
     if PROFILES[engine].layer_split or hw.count == 1:
         return Layout(tp=1, pp=hw.count)
-    heads = model.architecture.attention_heads
     per_node = hw.gpus_per_node
     tp = max(t for t in (1, 2, 4, 8, 16) if t <= per_node and per_node % t == 0 and heads % t == 0)
     return Layout(tp=tp, pp=hw.count // tp)
@@ -96,21 +101,83 @@ def split_weights(
     model: ModelCard, fmt: Format | None, engine: Engine, gpu: Gpu | None = None
 ) -> WeightSplit:
     """Weight bytes for a model in a format (None: as released), grouped for sharding."""
-    groups = tensor_groups(model.architecture)
+    arch = model.architecture
     effective = fmt or native_format(model)
     gguf_mxfp4 = _is_gguf_mxfp4(effective, engine)
-    if effective.name == "mxfp4" and not gguf_mxfp4 and gpu is not None and not gpu.fp4:
+    host = engine in (Engine.LLAMA_CPP, Engine.OLLAMA) and not arch.tied_embeddings
+    if effective.is_gguf or gguf_mxfp4:
+        groups = tensor_groups(arch)
+        sizes = weight_bytes(model, FORMATS["mxfp4"] if gguf_mxfp4 else fmt, gguf_mxfp4)
+        acc = dict.fromkeys(("layers", "kv_proj", "embed", "head", "encoder", "experts"), 0.0)
+        for group, size in zip(groups, sizes, strict=True):
+            acc[_slot(group)] += size
+            if group.expert:
+                acc["experts"] += size
+        return WeightSplit(host_embed=host, **acc)
+    fp4 = None if gpu is None else gpu.fp4
+    bits, scope = hf_bits_and_scope(model.native_dtype.value, model.native_dtype_scope, fmt, fp4)
+    return hf_split(slot_counts(arch), bits, scope, host)
+
+
+@lru_cache(maxsize=1024)
+def hf_bits_and_scope(
+    native_dtype: str, native_scope: str, fmt: Format | None, fp4: bool | None
+) -> tuple[float, str]:
+    """Bits per quantized weight, and which weights are quantized ("linear" or "experts"), for a
+    Hugging Face format (None: the checkpoint as released)."""
+    if fmt is None:
+        native = FORMATS["awq"] if native_dtype == "int4" else FORMATS[native_dtype]
+        if native.name != "mxfp4":
+            return native.bits, "linear" if native.name == "bf16" else native_scope
+        fmt = native
+    if fmt.name == "mxfp4" and fp4 is False:  # a known GPU without FP4 units
         fmt = MARLIN_MXFP4
-    elif gguf_mxfp4:
-        fmt = FORMATS["mxfp4"]
-    sizes = weight_bytes(model, fmt, gguf_mxfp4)
-    acc = {"layers": 0.0, "kv_proj": 0.0, "embed": 0.0, "head": 0.0, "encoder": 0.0, "experts": 0.0}
-    for group, size in zip(groups, sizes, strict=True):
-        acc[_slot(group)] += size
-        if group.expert:
-            acc["experts"] += size
-    host = engine in (Engine.LLAMA_CPP, Engine.OLLAMA) and not model.architecture.tied_embeddings
-    return WeightSplit(host_embed=host, **acc)
+    scope = "experts" if fmt.name == "mxfp4" and native_scope == "experts" else "linear"
+    return fmt.bits, scope
+
+
+class SlotCounts(NamedTuple):
+    """Parameters by weight slot, and how many a Hugging Face format quantizes."""
+
+    layers: int
+    layers_linear: int  # quantized when every linear layer is (scope "linear")
+    layers_experts: int  # quantized when only the experts are (scope "experts")
+    kv_proj: int
+    embed: int
+    head: int
+    encoder: int
+    experts: int  # routed experts (inside `layers`)
+
+
+@lru_cache(maxsize=65536)
+def slot_counts(arch: Architecture) -> SlotCounts:
+    counts = dict.fromkeys(("layers", "layers_linear", "layers_experts", "kv_proj"), 0)
+    counts |= dict.fromkeys(("embed", "head", "encoder", "experts"), 0)
+    for g in tensor_groups(arch):
+        slot = _slot(g)
+        counts[slot] += g.count
+        if slot == "layers":
+            counts["layers_linear"] += g.count if is_quantized_in_hf(g, "linear") else 0
+            counts["layers_experts"] += g.count if is_quantized_in_hf(g, "experts") else 0
+        if g.expert:
+            counts["experts"] += g.count
+    return SlotCounts(**counts)
+
+
+def hf_split(c: SlotCounts, bits: float, scope: str, host_embed: bool = False) -> WeightSplit:
+    """Bytes per slot: quantized parameters at `bits`, the rest (embeddings, head, norms,
+    routers, encoder; everything but the experts under scope "experts") at 16 bits."""
+    q = c.layers_experts if scope == "experts" else c.layers_linear
+    kv_bits = 16.0 if scope == "experts" else bits
+    return WeightSplit(
+        layers=q * bits / 8 + (c.layers - q) * 2,
+        kv_proj=c.kv_proj * kv_bits / 8,
+        embed=c.embed * 2.0,
+        head=c.head * 2.0,
+        encoder=c.encoder * 2.0,
+        experts=c.experts * bits / 8,
+        host_embed=host_embed,
+    )
 
 
 def _slot(group: TensorGroup) -> str:
@@ -125,14 +192,26 @@ def _slot(group: TensorGroup) -> str:
     return "layers"
 
 
-def weights_per_gpu(w: WeightSplit, arch: Architecture, layout: Layout) -> float:
+def weights_per_gpu(w: WeightSplit, dims: "Dims", layout: Layout) -> float:
     """The busiest GPU's share: layers split across stages and ranks; K/V projections replicated
     when TP exceeds the KV heads; embeddings on the first stage, the head on the last."""
-    tp, pp = layout.tp, layout.pp
-    kv_share = -(-arch.kv_heads // tp) / arch.kv_heads if arch.attention == "full" else 1 / tp
     embed = 0.0 if w.host_embed else w.embed
-    ends = max(embed + w.encoder, w.head) if pp > 1 else embed + w.encoder + w.head
-    return (w.layers / tp + w.kv_proj * kv_share) / pp + ends / tp
+    return per_gpu_bytes(w.layers, w.kv_proj, embed, w.head, w.encoder, dims, layout)
+
+
+def per_gpu_bytes(
+    layers: float,
+    kv_proj: float,
+    embed: float,
+    head: float,
+    encoder: float,
+    dims: "Dims",
+    layout: Layout,
+) -> float:
+    tp, pp = layout.tp, layout.pp
+    kv_share = -(-dims.kv_heads // tp) / dims.kv_heads if dims.attention == "full" else 1 / tp
+    ends = max(embed + encoder, head) if pp > 1 else embed + encoder + head
+    return (layers / tp + kv_proj * kv_share) / pp + ends / tp
 
 
 # --- KV cache -------------------------------------------------------------------------------
@@ -158,48 +237,31 @@ class KvShape:
         )
 
 
-def kv_shape(model: ModelCard, kv_dtype: str, engine: Engine, tp: int) -> KvShape:
-    """Cache per token by layer kind; MLA caches its latent, sliding layers cap at the window,
-    linear-attention layers hold a constant state."""
-    arch = model.architecture
-    b = KV_BYTES[kv_dtype]
-    profile = PROFILES[engine]
-    n_attn = arch.attention_layers
-    n_win = arch.windowed_layers
-    lines = []
-    if arch.mla is not None and profile.mla_latent_cache:
-        per_layer = (arch.mla.kv_lora_rank + arch.mla.qk_rope_head_dim) * b
-        kind, shard = "mla-latent", 1.0  # the latent is shared by all heads: every rank keeps it
-        lines.append(
-            f"MLA latent: ({arch.mla.kv_lora_rank} + {arch.mla.qk_rope_head_dim}) x {b:g} B "
-            f"= {per_layer:g} B per token per layer, kept whole on every TP rank"
-        )
-    elif arch.mla is not None:
-        m = arch.mla
-        per_layer = (
-            arch.attention_heads * (m.qk_nope_head_dim + m.qk_rope_head_dim + m.v_head_dim) * b
-        )
-        kind, shard = "mla-expanded", 1.0 / tp
-        lines.append(
-            f"{engine} caches MLA expanded per head: {arch.attention_heads} x "
-            f"({m.qk_nope_head_dim} + {m.qk_rope_head_dim} + {m.v_head_dim}) x {b:g} B "
-            f"= {per_layer:,.0f} B per token per layer"
-        )
-    else:
-        per_layer = 2 * arch.kv_heads * arch.head_dim * b
-        kind = "gqa"
-        shard = -(-arch.kv_heads // tp) / arch.kv_heads
-        lines.append(
-            f"K+V: 2 x {arch.kv_heads} KV heads x {arch.head_dim} x {b:g} B "
-            f"= {per_layer:,.0f} B per token per layer"
-        )
-    window = arch.sliding_window or 0
-    if window and engine in (Engine.LLAMA_CPP, Engine.OLLAMA):
-        window += 512  # llama.cpp's SWA cache keeps window + ubatch tokens
-    if n_win:
-        lines.append(f"{n_win} of {n_attn} attention layers keep at most {window:,} tokens")
-    state = 0.0
+class Dims(NamedTuple):
+    """The architecture numbers the memory and speed maths use (per model, format-free)."""
+
+    heads: int
+    kv_heads: int
+    head_dim: int
+    hidden: int
+    vocab: int
+    attention: str  # "full" | "mla"
+    mlp_width: float  # the MLP width a token touches
+    moe: tuple[int, int] | None  # (experts, experts per token)
+    gqa_unit: int  # K+V elements per token per layer: 2 x KV heads x head dim
+    latent_unit: int  # MLA latent elements per token per layer (0 without MLA)
+    expanded_unit: int  # MLA expanded per head, all heads (0 without MLA)
+    attention_layers: int
+    windowed_layers: int
+    window: int
+    state_per_seq: float  # linear-attention state, bytes per sequence (16-bit)
+
+
+@lru_cache(maxsize=65536)
+def dims_of(arch: Architecture) -> Dims:
+    mla = arch.mla
     lin = arch.linear_attention
+    state = 0.0
     if lin is not None:
         k_width = lin.key_heads * lin.key_head_dim
         v_width = lin.heads * lin.value_head_dim
@@ -208,19 +270,93 @@ def kv_shape(model: ModelCard, kv_dtype: str, engine: Engine, tp: int) -> KvShap
             conv * max(lin.conv_kernel - 1, 0) * 2
         )
         state = per_seq_layer * lin.layers
-        lines.append(
-            f"{lin.layers} {lin.kind} layers: constant state {per_seq_layer / 1e6:.2f} MB "
-            "per sequence per layer (16-bit), whatever the context"
-        )
+    return Dims(
+        heads=arch.attention_heads,
+        kv_heads=arch.kv_heads,
+        head_dim=arch.head_dim,
+        hidden=arch.hidden_size,
+        vocab=arch.vocab_size,
+        attention=arch.attention,
+        mlp_width=_mlp_width(arch),
+        moe=(arch.moe.experts, arch.moe.experts_per_token) if arch.moe else None,
+        gqa_unit=2 * arch.kv_heads * arch.head_dim,
+        latent_unit=mla.kv_lora_rank + mla.qk_rope_head_dim if mla else 0,
+        expanded_unit=(
+            arch.attention_heads * (mla.qk_nope_head_dim + mla.qk_rope_head_dim + mla.v_head_dim)
+            if mla
+            else 0
+        ),
+        attention_layers=arch.attention_layers,
+        windowed_layers=arch.windowed_layers,
+        window=arch.sliding_window or 0,
+        state_per_seq=state,
+    )
+
+
+def kv_shape_of(dims: Dims, kv_dtype: str, engine: Engine, tp: int) -> KvShape:
+    """Cache per token by layer kind; MLA caches its latent, sliding layers cap at the window,
+    linear-attention layers hold a constant state."""
+    b = KV_BYTES[kv_dtype]
+    if dims.attention == "mla" and PROFILES[engine].mla_latent_cache:
+        per_layer = dims.latent_unit * b
+        kind, shard = "mla-latent", 1.0  # the latent is shared by all heads: every rank keeps it
+    elif dims.attention == "mla":
+        per_layer = dims.expanded_unit * b
+        kind, shard = "mla-expanded", 1.0 / tp
+    else:
+        per_layer = dims.gqa_unit * b
+        kind, shard = "gqa", -(-dims.kv_heads // tp) / dims.kv_heads
+    window = dims.window
+    if window and engine in (Engine.LLAMA_CPP, Engine.OLLAMA):
+        window += 512  # llama.cpp's SWA cache keeps window + ubatch tokens
+    n_attn, n_win = dims.attention_layers, dims.windowed_layers
     return KvShape(
         full_per_token=per_layer * (n_attn - n_win),
         window_per_token=per_layer * n_win,
         window=window,
-        state_per_seq=state,
+        state_per_seq=dims.state_per_seq,
         kind=kind,
         tp_shard=shard,
-        lines=tuple(lines),
     )
+
+
+def kv_shape(model: ModelCard, kv_dtype: str, engine: Engine, tp: int) -> KvShape:
+    """kv_shape_of, with the sentences that explain it."""
+    arch = model.architecture
+    shape = kv_shape_of(dims_of(arch), kv_dtype, engine, tp)
+    b = KV_BYTES[kv_dtype]
+    lines = []
+    if shape.kind == "mla-latent" and arch.mla is not None:
+        lines.append(
+            f"MLA latent: ({arch.mla.kv_lora_rank} + {arch.mla.qk_rope_head_dim}) x {b:g} B "
+            f"= {arch.mla.kv_lora_rank * b + arch.mla.qk_rope_head_dim * b:g} B per token per "
+            "layer, kept whole on every TP rank"
+        )
+    elif shape.kind == "mla-expanded" and arch.mla is not None:
+        m = arch.mla
+        lines.append(
+            f"{engine} caches MLA expanded per head: {arch.attention_heads} x "
+            f"({m.qk_nope_head_dim} + {m.qk_rope_head_dim} + {m.v_head_dim}) x {b:g} B "
+            f"= {dims_of(arch).expanded_unit * b:,.0f} B per token per layer"
+        )
+    else:
+        lines.append(
+            f"K+V: 2 x {arch.kv_heads} KV heads x {arch.head_dim} x {b:g} B "
+            f"= {2 * arch.kv_heads * arch.head_dim * b:,.0f} B per token per layer"
+        )
+    if arch.windowed_layers:
+        lines.append(
+            f"{arch.windowed_layers} of {arch.attention_layers} attention layers keep at most "
+            f"{shape.window:,} tokens"
+        )
+    lin = arch.linear_attention
+    if lin is not None:
+        per_seq_layer = shape.state_per_seq / lin.layers
+        lines.append(
+            f"{lin.layers} {lin.kind} layers: constant state {per_seq_layer / 1e6:.2f} MB "
+            "per sequence per layer (16-bit), whatever the context"
+        )
+    return replace(shape, lines=tuple(lines))
 
 
 # --- activations ----------------------------------------------------------------------------
@@ -338,70 +474,43 @@ class _Fixed:
 
 
 @dataclass(frozen=True)
-class Planner:
-    """Everything fixed for one model, format, engine and hardware; vary context and batch."""
+class Sizing:
+    """The numbers behind a plan: fits, capacity, speed. Built from a model card (Planner) or
+    from the catalog index's precomputed figures, so both paths share one arithmetic."""
 
-    model: ModelCard
     hw: Hardware
-    fmt: Format | None
     engine: Engine
-    kv_dtype: str
     layout: Layout
     weights: WeightSplit
     kv: KvShape
-
-    @classmethod
-    def build(
-        cls,
-        model: ModelCard,
-        hw: Hardware,
-        fmt: Format | None,
-        engine: Engine,
-        kv_dtype: str = "auto",
-    ) -> "Planner":
-        layout = choose_layout(model, hw, engine, Mode.INFERENCE)
-        return cls(
-            model=model,
-            hw=hw,
-            fmt=fmt,
-            engine=engine,
-            kv_dtype=kv_dtype,
-            layout=layout,
-            weights=split_weights(model, fmt, engine, hw.gpu),
-            kv=kv_shape(model, kv_dtype, engine, layout.tp),
-        )
-
-    @property
-    def format(self) -> Format:
-        return self.fmt or native_format(self.model)
+    dims: Dims
+    context_tokens: int  # the model's maximum
 
     @cached_property
-    def _fixed(self) -> "_Fixed":
-        """What does not change with context and batch, computed once per planner."""
+    def _fixed(self) -> _Fixed:
+        """What does not change with context and batch, computed once."""
         profile = PROFILES[self.engine]
         gpu = self.hw.gpu
-        arch = self.model.architecture
+        d = self.dims
         tp = self.layout.tp
-        widths = (2 * arch.attention_heads + 2 * arch.kv_heads) * arch.head_dim
-        mlp = _mlp_width(arch)
-        h = arch.hidden_size
-        vocab = arch.vocab_size
+        widths = (2 * d.heads + 2 * d.kv_heads) * d.head_dim
+        mlp = d.mlp_width
         per_token: float
         per_seq: float
         const: float
         if profile.prefill == "full":
-            per_token = max(6 * mlp, 2 * widths) + 8 * h
-            per_seq = 4.0 * vocab
+            per_token = max(6 * mlp, 2 * widths) + 8 * d.hidden
+            per_seq = 4.0 * d.vocab
             const = 0.0
         elif profile.prefill == "ubatch":  # ggml's f32 buffers, reserved for a full ubatch
-            per_token = max(12 * mlp, 4 * widths) + 16 * h + 4 * vocab
+            per_token = max(12 * mlp, 4 * widths) + 16 * d.hidden + 4 * d.vocab
             per_seq = const = 0.0
         else:  # chunked: per rank under TP; logits sampled for the profile run's sequences
-            per_token = max(6 * mlp, 2 * widths) / tp + 8 * h
+            per_token = max(6 * mlp, 2 * widths) / tp + 8 * d.hidden
             per_seq = 0.0
-            const = profile.max_num_seqs(gpu) * vocab * 4.0
+            const = profile.max_num_seqs(gpu) * d.vocab * 4.0
         return _Fixed(
-            weights=weights_per_gpu(self.weights, arch, self.layout) / GB,
+            weights=weights_per_gpu(self.weights, d, self.layout) / GB,
             kv_scale=self.kv.tp_shard / self.layout.pp / GB,
             act_per_token=per_token,
             act_per_seq=per_seq,
@@ -419,8 +528,8 @@ class Planner:
     def need(
         self, context: int, batch: int, prompt_tokens: int | None = None
     ) -> tuple[float, float, float, float, float]:
-        """(per-GPU GB, usable GB, KV GB, activation GB, overhead GB): the fast path behind
-        `estimate`, for searches that only ask whether something fits."""
+        """(per-GPU GB, usable GB, KV GB, activation GB, overhead GB) for `batch` sequences of
+        `context` tokens (the prompt defaults to all of it)."""
         f = self._fixed
         kv = self.kv.total(context, batch) * f.kv_scale
         prompt = prompt_tokens or context
@@ -450,25 +559,9 @@ class Planner:
         per_gpu, available, *_ = self.need(context, batch, prompt_tokens)
         return per_gpu <= available
 
-    def estimate(self, context: int, batch: int, prompt_tokens: int | None = None) -> Estimate:
-        """Memory for `batch` sequences of `context` tokens (the prompt defaults to all of it)."""
-        per_gpu, available, kv, activation, overhead = self.need(context, batch, prompt_tokens)
-        return Estimate(
-            weights_gb=self._fixed.weights,
-            kv_gb=kv,
-            activation_gb=activation,
-            overhead_gb=overhead,
-            per_gpu_gb=per_gpu,
-            per_gpu_available_gb=available,
-            layout=self.layout,
-            gpus=self.hw.count,
-            weights_total_gb=self.weights.total / GB,
-            kv_total_gb=self.kv.total(context, batch) / GB,
-        )
-
     def max_context(self, batch: int) -> int:
         """The longest context (up to the model's maximum) that fits with `batch` sequences."""
-        return largest(lambda c: self.fits(c, batch), 1, self.model.context_tokens)
+        return largest(lambda c: self.fits(c, batch), 1, self.context_tokens)
 
     def max_batch(self, context: int, limit: int = 4096) -> int:
         """How many sequences of `context` tokens fit at once.
@@ -494,11 +587,64 @@ class Planner:
         touches) plus every sequence's cache."""
         w = self.weights
         weights = w.total - w.embed - w.encoder
-        moe = self.model.architecture.moe
+        moe = self.dims.moe
         if moe is not None and w.experts:
-            touched = 1 - (1 - moe.experts_per_token / moe.experts) ** batch
+            experts, per_token = moe
+            touched = 1 - (1 - per_token / experts) ** batch
             weights -= w.experts * (1 - touched)
         return weights + self.kv.total(context, batch)
+
+
+@dataclass(frozen=True)
+class Planner(Sizing):
+    """Everything fixed for one model, format, engine and hardware; vary context and batch."""
+
+    model: ModelCard
+    fmt: Format | None
+    kv_dtype: str
+
+    @classmethod
+    def build(
+        cls,
+        model: ModelCard,
+        hw: Hardware,
+        fmt: Format | None,
+        engine: Engine,
+        kv_dtype: str = "auto",
+    ) -> "Planner":
+        layout = choose_layout(model, hw, engine, Mode.INFERENCE)
+        return cls(
+            hw=hw,
+            engine=engine,
+            layout=layout,
+            weights=split_weights(model, fmt, engine, hw.gpu),
+            kv=kv_shape(model, kv_dtype, engine, layout.tp),
+            dims=dims_of(model.architecture),
+            context_tokens=model.context_tokens,
+            model=model,
+            fmt=fmt,
+            kv_dtype=kv_dtype,
+        )
+
+    @property
+    def format(self) -> Format:
+        return self.fmt or native_format(self.model)
+
+    def estimate(self, context: int, batch: int, prompt_tokens: int | None = None) -> Estimate:
+        """Memory for `batch` sequences of `context` tokens (the prompt defaults to all of it)."""
+        per_gpu, available, kv, activation, overhead = self.need(context, batch, prompt_tokens)
+        return Estimate(
+            weights_gb=self._fixed.weights,
+            kv_gb=kv,
+            activation_gb=activation,
+            overhead_gb=overhead,
+            per_gpu_gb=per_gpu,
+            per_gpu_available_gb=available,
+            layout=self.layout,
+            gpus=self.hw.count,
+            weights_total_gb=self.weights.total / GB,
+            kv_total_gb=self.kv.total(context, batch) / GB,
+        )
 
     def prefill_tokens_per_s(self, prompt_tokens: int) -> float | None:
         """Prompt processing speed from FLOPs: 2 x active params + attention, at an assumed MFU."""
@@ -567,25 +713,31 @@ def largest(ok: Callable[[int], bool], lo: int, hi: int, guess: int | None = Non
     return lo
 
 
-def default_context(model: ModelCard) -> int:
+def default_context(model: ModelFacts) -> int:
     """A realistic serving context when none is given: 8192, or less for a shorter model."""
     return min(DEFAULT_CONTEXT, model.context_tokens)
 
 
-def formats_for(model: ModelCard, engine: Engine) -> list[Format | None]:
+def formats_for(model: ModelFacts, engine: Engine) -> list[Format | None]:
     """Formats the engine can load, the checkpoint's own first (None)."""
+    return list(formats_for_dtype(model.native_dtype, engine))
+
+
+@cache
+def formats_for_dtype(native_dtype: Dtype, engine: Engine) -> tuple[Format | None, ...]:
     profile = PROFILES[engine]
+    native = FORMATS["awq"] if native_dtype == Dtype.INT4 else FORMATS[native_dtype.value]
     out: list[Format | None] = []
-    if native_format(model).name in profile.formats:
+    if native.name in profile.formats:
         out.append(None)
     for name in profile.formats:
         fmt = FORMATS[name.lower()]
-        if fmt.name == "mxfp4" and model.native_dtype != "mxfp4":
+        if fmt.name == "mxfp4" and native_dtype != "mxfp4":
             continue  # MXFP4 checkpoints exist only where the vendor ships them
-        if fmt == native_format(model) and None in out:
+        if fmt == native and None in out:
             continue
         out.append(fmt)
-    return out
+    return tuple(out)
 
 
 # --- replicas ------------------------------------------------------------------------------

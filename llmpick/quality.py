@@ -11,6 +11,7 @@ Quality is reported as a percentile among catalog models, 100 x Phi(theta).
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from llmpick.records import ModelCard
@@ -68,12 +69,15 @@ class Observation:
 
 @dataclass
 class QualityModel:
-    """Fitted quality for one use case over the whole catalog."""
+    """Fitted quality for one use case over the whole catalog (compact: per-model figures and
+    per-column statistics; a model's observations are rebuilt from its card when shown)."""
 
     use_case: str
     theta: dict[str, float] = field(default_factory=dict)
     alpha: dict[tuple[str, str], float] = field(default_factory=dict)
-    observations: dict[str, list[Observation]] = field(default_factory=dict)
+    columns: dict[tuple[str, str], tuple[float, float, int]] = field(default_factory=dict)
+    typical: dict[str, float] = field(default_factory=dict)  # weighted mean column SD
+    counts: dict[str, int] = field(default_factory=dict)  # comparable results per model
     lone: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # not comparable
     theta_mean: float = 0.0
     theta_sd: float = 1.0
@@ -87,12 +91,28 @@ class QualityModel:
 
     def typical_sd(self, model_id: str) -> float:
         """The weighted mean SD of the columns this model is compared in (points)."""
-        obs = self.observations.get(model_id, [])
-        total = sum(o.weight for o in obs)
-        return sum(o.column_sd * o.weight for o in obs) / total if total else 10.0
+        return self.typical.get(model_id, 10.0)
+
+    def observations(self, model: ModelCard) -> list[Observation]:
+        """The model's comparable results with their column statistics and weights."""
+        weights = USE_CASES[self.use_case]
+        mine = [
+            b for b in model.benchmarks if b.name in weights and (b.name, b.variant) in self.columns
+        ]
+        per_name: dict[str, int] = defaultdict(int)
+        for b in mine:
+            per_name[b.name] += 1
+        out = []
+        for b in mine:
+            mean, sd, n = self.columns[(b.name, b.variant)]
+            # A model's variants of one benchmark share its weight; a column of n models is
+            # as reliable as (1 - 1/n): two models say less than twenty.
+            w = weights[b.name] / per_name[b.name] * (1 - 1 / n)
+            out.append(Observation(b.name, b.variant, b.value, mean, sd, n, w))
+        return out
 
 
-def fit_quality(models: tuple[ModelCard, ...], use_case: str) -> QualityModel:
+def fit_quality(models: Sequence[ModelCard], use_case: str) -> QualityModel:
     """Fit theta (model quality) and alpha (column offsets) from like-variant columns."""
     weights = USE_CASES[use_case]
     columns: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
@@ -101,7 +121,6 @@ def fit_quality(models: tuple[ModelCard, ...], use_case: str) -> QualityModel:
             if b.name in weights:
                 columns[(b.name, b.variant)][model.id] = b.value
     qm = QualityModel(use_case)
-    stats: dict[tuple[str, str], tuple[float, float]] = {}
     for key, values in columns.items():
         if len(values) < 2:
             for model_id in values:
@@ -110,46 +129,71 @@ def fit_quality(models: tuple[ModelCard, ...], use_case: str) -> QualityModel:
         vals = list(values.values())
         mean = sum(vals) / len(vals)
         sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / (len(vals) - 1))
-        stats[key] = (mean, max(sd, SD_FLOOR_FRACTION * abs(mean), 0.5))
-    # A model with several variants of one benchmark shares that benchmark's weight among them.
+        qm.columns[key] = (mean, max(sd, SD_FLOOR_FRACTION * abs(mean), 0.5), len(vals))
     per_name: dict[tuple[str, str], int] = defaultdict(int)
-    for key in stats:
+    for key in qm.columns:
         for model_id in columns[key]:
             per_name[(model_id, key[0])] += 1
-    for key, (mean, sd) in stats.items():
+    # Observations as parallel lists (model, column, weight, z) for the fit.
+    model_index: dict[str, int] = {}
+    col_index = {key: i for i, key in enumerate(qm.columns)}
+    obs_model: list[int] = []
+    obs_col: list[int] = []
+    obs_w: list[float] = []
+    obs_z: list[float] = []
+    sd_sum: dict[str, float] = defaultdict(float)
+    w_sum: dict[str, float] = defaultdict(float)
+    for key, (mean, sd, n) in qm.columns.items():
         for model_id, value in columns[key].items():
-            # A model's variants of one benchmark share its weight; a column of n models is
-            # as reliable as (1 - 1/n): two models say less than twenty.
-            n = len(columns[key])
             w = weights[key[0]] / per_name[(model_id, key[0])] * (1 - 1 / n)
-            obs = Observation(key[0], key[1], value, mean, sd, n, w)
-            qm.observations.setdefault(model_id, []).append(obs)
-    _fit(qm)
+            obs_model.append(model_index.setdefault(model_id, len(model_index)))
+            obs_col.append(col_index[key])
+            obs_w.append(w)
+            obs_z.append((value - mean) / sd)
+            sd_sum[model_id] += sd * w
+            w_sum[model_id] += w
+            qm.counts[model_id] = qm.counts.get(model_id, 0) + 1
+    qm.typical = {m: sd_sum[m] / w_sum[m] if w_sum[m] else 10.0 for m in model_index}
+    theta, alpha = _fit(obs_model, obs_col, obs_w, obs_z, len(model_index), len(col_index))
+    ids = list(model_index)
+    qm.theta = dict(zip(ids, theta, strict=True))
+    qm.alpha = dict(zip(qm.columns, alpha, strict=True))
+    if theta:
+        qm.theta_mean = sum(theta) / len(theta)
+        var = sum((v - qm.theta_mean) ** 2 for v in theta) / max(len(theta) - 1, 1)
+        qm.theta_sd = math.sqrt(var) or 1.0
     return qm
 
 
-def _fit(qm: QualityModel, rounds: int = 50) -> None:
+def _fit(
+    obs_model: list[int],
+    obs_col: list[int],
+    obs_w: list[float],
+    obs_z: list[float],
+    n_models: int,
+    n_cols: int,
+    rounds: int = 50,
+) -> tuple[list[float], list[float]]:
     """Alternating weighted least squares for z ~ theta[model] + alpha[column]."""
-    theta = dict.fromkeys(qm.observations, 0.0)
-    alpha: dict[tuple[str, str], float] = {}
-    by_column: dict[tuple[str, str], list[tuple[str, Observation]]] = defaultdict(list)
-    for model_id, obs in qm.observations.items():
-        for o in obs:
-            by_column[(o.name, o.variant)].append((model_id, o))
-    alpha = dict.fromkeys(by_column, 0.0)
+    theta = [0.0] * n_models
+    alpha = [0.0] * n_cols
+    model_w = [THETA_SHRINK] * n_models
+    col_w = [ALPHA_SHRINK] * n_cols
+    for m, c, w in zip(obs_model, obs_col, obs_w, strict=True):
+        model_w[m] += w
+        col_w[c] += w
+    wz = [w * z for w, z in zip(obs_w, obs_z, strict=True)]
+    rows = list(zip(obs_model, obs_col, obs_w, wz, strict=True))
     for _ in range(rounds):
-        for model_id, obs in qm.observations.items():
-            num = sum(o.weight * (o.z - alpha[(o.name, o.variant)]) for o in obs)
-            theta[model_id] = num / (sum(o.weight for o in obs) + THETA_SHRINK)
-        for key, members in by_column.items():
-            num = sum(o.weight * (o.z - theta[m]) for m, o in members)
-            alpha[key] = num / (sum(o.weight for _, o in members) + ALPHA_SHRINK)
-    qm.theta, qm.alpha = theta, alpha
-    if theta:
-        values = list(theta.values())
-        qm.theta_mean = sum(values) / len(values)
-        var = sum((v - qm.theta_mean) ** 2 for v in values) / max(len(values) - 1, 1)
-        qm.theta_sd = math.sqrt(var) or 1.0
+        num = [0.0] * n_models
+        for m, c, w, x in rows:
+            num[m] += x - w * alpha[c]
+        theta = [n / d for n, d in zip(num, model_w, strict=True)]
+        num = [0.0] * n_cols
+        for m, c, w, x in rows:
+            num[c] += x - w * theta[m]
+        alpha = [n / d for n, d in zip(num, col_w, strict=True)]
+    return theta, alpha
 
 
 # --- quantization ------------------------------------------------------------------------------

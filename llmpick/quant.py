@@ -25,7 +25,7 @@ from llmpick.params import (
     ROUTER,
     TensorGroup,
 )
-from llmpick.records import Architecture, Dtype, ModelCard
+from llmpick.records import Architecture, Dtype, ModelCard, ModelFacts
 
 
 class Kind(StrEnum):
@@ -131,7 +131,7 @@ def get_format(name: str) -> Format:
     return found
 
 
-def native_format(model: ModelCard) -> Format:
+def native_format(model: ModelFacts) -> Format:
     """The format the checkpoint ships in (its bulk weights)."""
     return FORMATS[model.native_dtype.value] if model.native_dtype != Dtype.INT4 else FORMATS["awq"]
 

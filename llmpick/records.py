@@ -3,7 +3,7 @@
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal, Protocol, Self
 
 from pydantic import (
     BaseModel,
@@ -202,6 +202,32 @@ class Benchmark(Record):
     unit: Literal["%", "elo", "score"] = "%"
     source: SourceRef
     note: str | None = None
+
+
+class ModelFacts(Protocol):
+    """What filtering and sizing read of a model: a ModelCard, or a row of the catalog index
+    (llmpick/index.py), which holds the same facts without the rest of the card."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def license(self) -> str: ...
+    @property
+    def upstream_licenses(self) -> tuple[str, ...]: ...
+    @property
+    def languages(self) -> tuple[str, ...]: ...
+    @property
+    def languages_note(self) -> str | None: ...
+    @property
+    def modalities(self) -> tuple["Modality", ...]: ...
+    @property
+    def context_tokens(self) -> int: ...
+    @property
+    def params_total_b(self) -> float: ...
+    @property
+    def native_dtype(self) -> "Dtype": ...
+    @property
+    def native_dtype_scope(self) -> str: ...
 
 
 class ModelCard(Record):

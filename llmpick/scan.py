@@ -358,18 +358,32 @@ def _plausible(value: str, kind: str) -> bool:
     return not name.lower().endswith(FILE_SUFFIXES)
 
 
+def _read(path: str) -> bytes | None:
+    """The file's bytes, or None if it cannot be read or is larger than MAX_BYTES. (os.read of
+    the exact size: a buffered read(MAX_BYTES) allocates the whole maximum for every file.)"""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        size = os.fstat(fd).st_size
+        if size > MAX_BYTES:
+            return None
+        return os.read(fd, size)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def scan(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[Found], int]:
     """Every reference under root, and how many files were read."""
     refs: list[Found] = []
     count = 0
     for path, rel in iter_files(root, exclude):
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
-        except OSError:
-            continue
-        if len(data) > MAX_BYTES:
-            continue  # data, not code or config
+        data = _read(path)
+        if data is None:
+            continue  # unreadable, or over MAX_BYTES: data, not code or config
         count += 1
         refs += scan_text(data, rel)
     return refs, count

@@ -5,24 +5,35 @@ Pure: catalog records in, a Ranking record out. The weights and formulas are in 
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from llmpick import languages as lang_names
 from llmpick.catalog import Catalog
 from llmpick.describe import applicable_restrictions, human_params, license_flags
 from llmpick.engines import Engine
 from llmpick.hardware import Hardware
+from llmpick.index import HF_ENGINES, Row, lightest
+from llmpick.index import sizing as index_sizing
 from llmpick.licenses import LicenseSpec, license_failure
-from llmpick.memory import Planner, default_context, formats_for
+from llmpick.memory import (
+    Layout,
+    Planner,
+    default_context,
+    formats_for_dtype,
+    hf_bits_and_scope,
+    layout_for,
+)
 from llmpick.quality import USE_CASES, QualityModel, fit_quality, points_lost
-from llmpick.quant import native_format
+from llmpick.quant import Format, native_format
 from llmpick.records import (
     Constraints,
+    Dtype,
     Evidence,
     Exclusion,
     Explanation,
     Modality,
     ModelCard,
+    ModelFacts,
     Ranking,
     Recommendation,
     ScoreTerm,
@@ -77,7 +88,7 @@ class Candidate:
         return self.planner.max_context(1)
 
 
-def request_context(model: ModelCard, req: Request) -> int:
+def request_context(model: ModelFacts, req: Request) -> int:
     """The context a model must serve: asked for, or the use case's default, or 8192."""
     if req.context is not None:
         return req.context
@@ -86,7 +97,7 @@ def request_context(model: ModelCard, req: Request) -> int:
     return default_context(model)
 
 
-def hard_filter(catalog: Catalog, model: ModelCard, req: Request) -> str | None:
+def hard_filter(catalog: Catalog, model: ModelFacts, req: Request) -> str | None:
     """The first constraint the model fails, in a sentence; None if it passes them all."""
     reason = license_failure(catalog, model, req.license)
     if reason:
@@ -147,12 +158,12 @@ def score_format(
         shift = -points / qm.typical_sd(model.id) / qm.theta_sd
         quality = qm.percentile(model.id, shift)
         base = qm.percentile(model.id) or 0.0
-        obs = qm.observations[model.id]
         parts.append(
             (
                 "quality",
                 round(base, 2),
-                f"{base:.1f}th percentile for {use_case} from {len(obs)} like-for-like result(s)",
+                f"{base:.1f}th percentile for {use_case} from {qm.counts[model.id]} like-for-like "
+                "result(s)",
             )
         )
         parts.append(
@@ -197,6 +208,31 @@ def score_format(
     )
 
 
+def serving_formats(model: ModelFacts, engine: Engine) -> list[Format | None]:
+    """The formats the recommender weighs: what the engine loads, except bitsandbytes NF4 where
+    a 4-bit AWQ or GPTQ is available (NF4 is a QLoRA format; servers run 4-bit as AWQ/GPTQ)."""
+    return list(_serving_formats(model.native_dtype, engine))
+
+
+@cache
+def _serving_formats(native_dtype: Dtype, engine: Engine) -> tuple[Format | None, ...]:
+    formats = formats_for_dtype(native_dtype, engine)
+    names = {f.name for f in formats if f is not None}
+    return tuple(
+        f for f in formats if f is None or f.name != "nf4" or not names & {"awq", "gptq-int4"}
+    )
+
+
+def not_fitting(
+    hw: Hardware, context: int, engine: Engine, smallest: tuple[float, float, str]
+) -> str:
+    need, budget, name = smallest
+    return (
+        f"does not fit on {hw.label} at {context:,} tokens in any format {engine} loads "
+        f"(smallest: {name} needs {need:.1f} GB per GPU, the budget is {budget:.1f} GB)"
+    )
+
+
 def best_fit(
     model: ModelCard, hw: Hardware, req: Request, qm: QualityModel
 ) -> tuple[Candidate | None, str]:
@@ -205,11 +241,7 @@ def best_fit(
     smallest: tuple[float, float, str] | None = None
     best: Candidate | None = None
     too_slow: Candidate | None = None
-    formats = formats_for(model, req.engine)
-    names = {f.name for f in formats if f is not None}
-    for fmt in formats:
-        if fmt is not None and fmt.name == "nf4" and names & {"awq", "gptq-int4"}:
-            continue  # bitsandbytes NF4 is a QLoRA format; servers run 4-bit as AWQ/GPTQ
+    for fmt in serving_formats(model, req.engine):
         planner = Planner.build(model, hw, fmt, req.engine, req.kv_dtype)
         cand = score_format(model, planner, qm, context, req.use_case)
         if cand is None:
@@ -232,28 +264,82 @@ def best_fit(
         )
     if smallest is None:
         return None, f"{req.engine} loads none of its formats"
-    need, budget, name = smallest
-    return None, (
-        f"does not fit on {hw.label} at {context:,} tokens in any format {req.engine} loads "
-        f"(smallest: {name} needs {need:.1f} GB per GPU, the budget is {budget:.1f} GB)"
+    return None, not_fitting(hw, context, req.engine, smallest)
+
+
+@dataclass
+class _ScreenMemo:
+    """Per-run memos of the screen: layouts by attention heads; formats with their bits and
+    scope by (native dtype, scope)."""
+
+    layouts: dict[int, Layout] = field(default_factory=dict)
+    formats: dict[tuple[Dtype, str], list[tuple[Format | None, float, str]]] = field(
+        default_factory=dict
     )
 
 
-def recommend(catalog: Catalog, hw: Hardware, req: Request) -> Ranking:
-    """Filter, size and score every catalog model; rank the survivors."""
-    qm = fit_quality(catalog.models, req.use_case)
+def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> str | None:
+    """Why no format of this row fits (best_fit's words), or None if one does: only the format
+    with the fewest weight bytes per GPU needs checking, since nothing else in the plan depends
+    on the format."""
+    context = request_context(row, req)
+    key = (row.native_dtype, row.native_dtype_scope)
+    formats = memo.formats.get(key)
+    if formats is None:
+        formats = memo.formats[key] = [
+            (f, *hf_bits_and_scope(row.native_dtype.value, row.native_dtype_scope, f, hw.gpu.fp4))
+            for f in serving_formats(row, req.engine)
+        ]
+    if not formats:
+        return f"{req.engine} loads none of its formats"
+    layout = memo.layouts.get(row.dims.heads)
+    if layout is None:
+        layout = memo.layouts[row.dims.heads] = layout_for(row.dims.heads, hw, req.engine)
+    fmt = lightest(row, formats, layout) if len(formats) > 1 else formats[0][0]
+    sized = index_sizing(row, fmt, hw, req.engine, req.kv_dtype, layout)
+    per_gpu, available, *_ = sized.need(context, 1)
+    if per_gpu <= available:
+        return None
+    name = (fmt or native_format(row)).name
+    return not_fitting(hw, context, req.engine, (per_gpu, available, name))
+
+
+def recommend(catalog: Catalog, hw: Hardware, req: Request, exhaustive: bool = False) -> Ranking:
+    """Filter, size and score every catalog model; rank the survivors.
+
+    Every model passes the hard filters and a fit screen on the catalog index; the exact
+    planner then scores models in order of the best score they could reach (their quality
+    with no quantization loss, plus full speed and capacity points) and stops once no
+    remaining model can enter the top places. With --min-tps or a GGUF engine (or
+    `exhaustive`, which the tests use to check the shortcut) every model is scored exactly."""
+    index = catalog.index
+    qm = index.quality(req.use_case)
+    exact_all = exhaustive or req.min_tps is not None or req.engine not in HF_ENGINES
+    bonus = SPEED_POINTS * (2 if req.use_case == "edge" else 1) + CAPACITY_POINTS + 0.05
     candidates: list[Candidate] = []
     excluded: list[Exclusion] = []
-    for model in catalog.models:
-        reason = hard_filter(catalog, model, req)
-        if reason is None:
-            cand, reason = best_fit(model, hw, req, qm)
-            if cand is not None:
-                candidates.append(cand)
-                continue
-        excluded.append(Exclusion(model=model.id, reason=reason))
+    queue: list[tuple[bool, float, str, int]] = []  # (unknown quality, -bound, id, position)
+    memo = _ScreenMemo()
+    for i, row in enumerate(index.rows):
+        reason = hard_filter(catalog, row, req)
+        if reason is None and not exact_all:
+            reason = screen(row, hw, req, memo)
+        if reason is not None:
+            excluded.append(Exclusion(model=row.id, reason=reason))
+            continue
+        base = qm.percentile(row.id)
+        queue.append((base is None, -((base or 0.0) + bonus), row.id, i))
+    queue.sort()
+    for unknown, neg_bound, model_id, i in queue:
+        if not exact_all and _cannot_rank(candidates, unknown, -neg_bound, req.top):
+            break
+        cand, reason = best_fit(catalog.model_at(i), hw, req, qm)
+        if cand is None:
+            excluded.append(Exclusion(model=model_id, reason=reason))
+        else:
+            candidates.append(cand)
     # Known quality first, then score; the model id breaks ties deterministically.
-    candidates.sort(key=lambda c: (c.quality is None, -c.score, c.model.id))
+    candidates.sort(key=_rank_key)
     recs = tuple(
         _recommendation(catalog, rank, cand, qm, req)
         for rank, cand in enumerate(candidates[: req.top], start=1)
@@ -265,6 +351,25 @@ def recommend(catalog: Catalog, hw: Hardware, req: Request) -> Ranking:
         excluded=tuple(sorted(excluded, key=lambda e: e.model)),
         basis=_basis(req),
     )
+
+
+def _rank_key(c: Candidate) -> tuple[bool, float, str]:
+    return (c.quality is None, -c.score, c.model.id)
+
+
+def _cannot_rank(candidates: list[Candidate], unknown: bool, bound: float, top: int) -> bool:
+    """Whether a model whose score is at most `bound` can no longer enter the top places.
+    Known-quality models rank above every unknown one; within each group, by score."""
+    known = [c for c in candidates if c.quality is not None]
+    if not unknown:
+        pool, slots = known, top
+    elif len(known) >= top:
+        return True
+    else:
+        pool, slots = [c for c in candidates if c.quality is None], top - len(known)
+    if len(pool) < slots:
+        return False
+    return bound < sorted(pool, key=_rank_key)[slots - 1].score
 
 
 def _hardware(hw: Hardware) -> dict[str, object]:
@@ -359,7 +464,7 @@ def _recommendation(
 def _quality_reason(c: Candidate, qm: QualityModel, use_case: str) -> str:
     if c.quality is None:
         return f"quality unknown for {use_case}: no result comparable with another model"
-    obs = qm.observations[c.model.id]
+    obs = qm.observations(c.model)
     best = sorted(obs, key=lambda o: -o.z * o.weight)[:2]
     shown = "; ".join(
         f"{o.name} [{o.variant}] {o.value:g} vs peer mean {o.column_mean:.1f} (n={o.column_size})"
@@ -415,7 +520,7 @@ def explain(catalog: Catalog, hw: Hardware, req: Request, model: ModelCard) -> E
             offset=round(qm.alpha.get((o.name, o.variant), 0.0), 3),
             weight=round(o.weight, 3),
         )
-        for o in qm.observations.get(model.id, [])
+        for o in qm.observations(model)
     )
     theta = qm.theta.get(model.id)
     return Explanation(

@@ -245,7 +245,4 @@ class TestEntryPoint:
             raise RuntimeError("simulated bug")
 
         monkeypatch.setattr(describe, "model_facts", boom)
-        monkeypatch.setattr(sys, "argv", ["llmpick", "show", "gpt-oss-20b"])
-        with pytest.raises(SystemExit) as exit_info:
-            cli.main()
-        assert exit_info.value.code == 4
+        assert cli.run(["show", "gpt-oss-20b"]) == 4

@@ -27,7 +27,9 @@ def rank(cat: Catalog, gpu: str, **kw: object) -> Ranking:
 class TestQualityModel:
     def test_only_like_variants_are_compared(self, cat: Catalog) -> None:
         qm = fit_quality(cat.models, "chat")
-        for obs in qm.observations.values():
+        for model in cat.models:
+            obs = qm.observations(model)
+            assert len(obs) == qm.counts.get(model.id, 0)
             for o in obs:
                 peers = [
                     m.id
@@ -39,7 +41,7 @@ class TestQualityModel:
     def test_a_lone_variant_is_reported_not_used(self, cat: Catalog) -> None:
         qm = fit_quality(cat.models, "chat")
         lone = {k for keys in qm.lone.values() for k in keys}
-        used = {(o.name, o.variant) for obs in qm.observations.values() for o in obs}
+        used = {(o.name, o.variant) for m in cat.models for o in qm.observations(m)}
         assert lone and not lone & used
 
     def test_missing_quality_is_unknown_not_zero(self, cat: Catalog) -> None:
