@@ -221,6 +221,12 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
             _ollama(build, model, repo, effective, library, layout, context, opts.kv_dtype, name)
         case Target.KSERVE:
             _kserve(build, model, hw, repo, quant_flag, layout, context, opts.kv_dtype, name)
+    sequences = planner.max_batch(context)
+    if sequences < 4:
+        build.notes.append(
+            f"only {sequences} sequence(s) of {context:,} tokens fit per copy: enough to try, "
+            "little for traffic; `llmpick cost` compares copy sizes by throughput"
+        )
     main = next((s for s in build.steps if s.main), None)
     return Deployment(
         model=model.id,
@@ -238,7 +244,7 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
         per_gpu_gb=round(est.per_gpu_gb, 2),
         per_gpu_available_gb=round(est.per_gpu_available_gb, 2),
         headroom_gb=round(est.headroom_gb, 2),
-        max_concurrent_sequences=planner.max_batch(context),
+        max_concurrent_sequences=sequences,
         decode_tokens_per_s=round(planner.decode_tokens_per_s(context, 1), 1),
         command=main.shell_line() if main else None,
         manifest=next(

@@ -173,6 +173,14 @@ class TestLayouts:
         # 8k tokens, so 4 GPUs (not 8) per copy, and 2 copies.
         assert (d.layout.gpus_per_replica, d.layout.replicas) == (4, 2)
 
+    def test_a_copy_with_room_for_few_sequences_says_so(self, cat: Catalog) -> None:
+        d = make(
+            cat, "meta-llama/Llama-3.3-70B-Instruct", "1xH100", Target.VLLM, quant="fp8",
+            context=1500,
+        )  # fmt: skip
+        assert d.fits and d.max_concurrent_sequences < 4
+        assert d.notes[-1].startswith(f"only {d.max_concurrent_sequences} sequence(s) of 1,500 ")
+
     def test_per_process_engines_pin_gpus_and_ports(self, cat: Catalog) -> None:
         d = make(cat, "mistralai/Mistral-Large-Instruct-2411", "8xA100-80", Target.TGI)
         assert [(s.env, s.argv[-1]) for s in d.steps] == [  # type: ignore[index]
