@@ -1,11 +1,15 @@
 """Time llmpick against its targets; print seconds and ratios.
 
-    python bench/run.py [--runs 15] [--quick]
+    python bench/run.py [--runs 15] [--quick] [--instructions]
 
 Every figure is a whole new process, run several times after one warm-up run (which also fills
-the catalog cache); the report gives the median and the fastest run, and each ratio against the
+the catalog cache); the cold starts and the floors take turns, so they share the machine's slow
+and fast spells. The report gives the median and the fastest run, and each ratio against the
 import floor, the cost of merely importing what llmpick is built on:
     python -c "import typer, pydantic, rich, yaml"
+With --instructions, valgrind also counts the instructions of each cold start, a ratio that
+noise cannot move.
+
 Measured: cold starts of list, show, plan, recommend, compare and check on the built-in catalog;
 recommend on synthetic catalogs of 1,000, 4,000 and 16,000 models (bench/synthetic_catalog.py;
 the first, uncached run is reported apart); check on a generated tree of 10,000 files. Targets
@@ -22,6 +26,8 @@ import argparse
 import compileall
 import os
 import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,6 +40,17 @@ PY = sys.executable
 FLOOR = [PY, "-c", "import typer, pydantic, rich, yaml"]
 # The foundation issue's floor adds rich.table (which every table command imports).
 FLOOR_TABLE = [PY, "-c", "import typer, pydantic, rich.table, yaml"]
+# What any typer + pydantic + rich table program pays on first use, beyond importing: one
+# BaseModel, one TypeAdapter (typer 0.29 coerces every option through one), one printed Table;
+# it leaves with os._exit as llmpick does, so interpreter teardown is in neither figure.
+FLOOR_USE = [
+    PY,
+    "-c",
+    "import io, typer, pydantic, rich, yaml; from pydantic import BaseModel, TypeAdapter; "
+    "M = type('M', (BaseModel,), {'__annotations__': {'x': int}}); M(x=1); TypeAdapter(int); "
+    "from rich.console import Console; from rich.table import Table; "
+    "Console(file=io.StringIO()).print(Table('a')); import os; os._exit(0)",
+]
 LLMPICK = [PY, "-m", "llmpick"]
 
 COLD: dict[str, list[str]] = {
@@ -49,17 +66,41 @@ SCALES = (1000, 4000, 16000)
 TREE_FILES = 10_000
 
 
+def timed_together(
+    argvs: list[list[str]], runs: int, env: dict[str, str]
+) -> list[tuple[float, float]]:
+    """(median, fastest) wall seconds of `runs` fresh processes of each command, after one
+    warm-up run each. The commands take turns (round robin), so a slow spell of this shared VM
+    slows every command alike and the ratios between them hold."""
+    for argv in argvs:
+        subprocess.run(argv, capture_output=True, env=env, check=False)
+    times: list[list[float]] = [[] for _ in argvs]
+    for _ in range(runs):
+        for argv, samples in zip(argvs, times, strict=True):
+            start = time.perf_counter()
+            result = subprocess.run(argv, capture_output=True, env=env, check=False)
+            samples.append(time.perf_counter() - start)
+            if result.returncode not in (0, 1):
+                sys.exit(
+                    f"failed ({result.returncode}): {' '.join(argv)}\n{result.stderr.decode()}"
+                )
+    return [(statistics.median(samples), min(samples)) for samples in times]
+
+
 def timed(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
     """(median, fastest) wall seconds of `runs` fresh processes, after one warm-up run."""
-    subprocess.run(argv, capture_output=True, env=env, check=False)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = subprocess.run(argv, capture_output=True, env=env, check=False)
-        times.append(time.perf_counter() - start)
-        if result.returncode not in (0, 1):
-            sys.exit(f"failed ({result.returncode}): {' '.join(argv)}\n{result.stderr.decode()}")
-    return statistics.median(times), min(times)
+    return timed_together([argv], runs, env)[0]
+
+
+def instructions(argv: list[str], env: dict[str, str]) -> int | None:
+    """Instructions one run executes, counted by valgrind's callgrind: the same count every run,
+    whatever else the machine does (None without valgrind)."""
+    if not shutil.which("valgrind"):
+        return None
+    probe = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv]
+    result = subprocess.run(probe, capture_output=True, env=env, check=False)
+    found = re.search(rb"Collected : (\d+)", result.stderr)
+    return int(found.group(1)) if found else None
 
 
 def first_run(argv: list[str], env: dict[str, str]) -> float:
@@ -119,6 +160,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--quick", action="store_true", help="skip the 16,000-model catalog")
+    ap.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions of each cold start (valgrind; noise-free, ~20 s each)",
+    )
     args = ap.parse_args()
     compileall.compile_dir(ROOT / "llmpick", quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
@@ -126,19 +172,42 @@ def main() -> None:
         env = dict(os.environ, LLMPICK_CACHE_DIR=str(work / "cache"), NO_COLOR="1")
         env["PYTHONPATH"] = str(ROOT)
         print(f"{'':<28} {'median s':>8} {'best s':>8}  x floor: median, best")
-        floor = timed(FLOOR, args.runs, env)
+        cold = timed_together(
+            [FLOOR, FLOOR_TABLE, FLOOR_USE] + [LLMPICK + argv for argv in COLD.values()],
+            args.runs,
+            env,
+        )
+        floor, table_floor, use_floor = cold[:3]
         row("import floor", *floor, floor)
-        table_floor = timed(FLOOR_TABLE, args.runs, env)
         row("import floor + rich.table", *table_floor, floor)
-        for name, argv in COLD.items():
-            median, fastest = timed(LLMPICK + argv, args.runs, env)
-            target = "target <= 1.5x" if name == "recommend" else ""
+        row("floor + first use", *use_floor, floor, "a BaseModel, a TypeAdapter, a rich Table")
+        for name, (median, fastest) in zip(COLD, cold[3:], strict=True):
+            target = ""
+            if name == "recommend":
+                target = (
+                    f"target <= 1.5x; {median / use_floor[0]:.2f}x, "
+                    f"{fastest / use_floor[1]:.2f}x floor + first use"
+                )
             if name in ("list", "show"):
                 target = (
                     f"{median / table_floor[0]:.2f}x, {fastest / table_floor[1]:.2f}x the "
                     "rich.table floor (target <= 1.5x)"
                 )
             row(name, median, fastest, floor, target)
+        if args.instructions:
+            counted = [("import floor", FLOOR), ("floor + first use", FLOOR_USE)] + [
+                (name, LLMPICK + argv) for name, argv in COLD.items()
+            ]
+            base = None
+            print(f"\n{'instructions (callgrind)':<28} {'millions':>8}  x floor")
+            for name, argv in counted:
+                count = instructions(argv, env)
+                if count is None:
+                    print("valgrind is not installed: no instruction counts")
+                    break
+                base = base or count
+                print(f"{name:<28} {count / 1e6:>8.0f}  {count / base:>6.2f}x")
+            print()
         previous = None
         for n in SCALES if not args.quick else SCALES[:2]:
             catalog = work / f"synthetic-{n}.yaml"

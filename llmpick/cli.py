@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from llmpick.engines import Engine
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import RenderableType
 
     from llmpick.catalog import Catalog
     from llmpick.hardware import Hardware
@@ -79,10 +79,23 @@ CatalogOption = Annotated[
 ]
 
 
-def _consoles() -> tuple["Console", "Console"]:
-    from rich.console import Console
+class _Renderer:
+    """A renderer module imported on first use, so `-f json` never loads rich and a table
+    never loads the CSV writer."""
 
-    return Console(), Console(stderr=True)
+    def __init__(self, name: str) -> None:
+        self._name = f"llmpick.render.{name}"
+
+    def __getattr__(self, attr: str) -> object:
+        from importlib import import_module
+
+        return getattr(import_module(self._name), attr)
+
+
+if TYPE_CHECKING:
+    from llmpick.render import ci, csv, json, markdown, table
+else:
+    ci, csv, json, markdown, table = map(_Renderer, ("ci", "csv", "json", "markdown", "table"))
 
 
 def emit(output: "RenderableType | str") -> None:
@@ -90,7 +103,10 @@ def emit(output: "RenderableType | str") -> None:
     if isinstance(output, str):
         typer.echo(output, nl=not output.endswith("\n"))
     else:
-        _consoles()[0].print(output)
+        from rich.console import Console
+
+        # emoji=False: ":" in tags such as `qwen3:32b` is never an emoji code.
+        Console(emoji=False).print(output)
 
 
 def emit_as(
@@ -100,9 +116,7 @@ def emit_as(
     markdown: "Callable[[], str]",
     csv: "Callable[[], str]",
 ) -> None:
-    """Render one result in the chosen format; each renderer runs only if chosen."""
-    from llmpick.render import json
-
+    """Render one result in the chosen format; each renderer runs (and loads) only if chosen."""
     match fmt:
         case OutputFormat.TABLE:
             emit(table())
@@ -118,7 +132,7 @@ def emit_as(
 
 def say(message: str) -> None:
     """Talk for humans goes to stderr, so stdout stays data."""
-    _consoles()[1].print(message, markup=False, highlight=False, soft_wrap=True)
+    sys.stderr.write(message + "\n")
 
 
 def fail(err: LlmpickError) -> NoReturn:
@@ -192,7 +206,6 @@ def list_(
     from llmpick.catalog import load_catalog
     from llmpick.describe import model_document, model_rows
     from llmpick.listing import select_models
-    from llmpick.render import csv, markdown, table
 
     with reported_errors():
         cat = load_catalog(catalog)
@@ -222,7 +235,6 @@ def show(
     """Show every fact about a model, each with its source."""
     from llmpick.catalog import load_catalog
     from llmpick.describe import model_document, model_facts
-    from llmpick.render import csv, markdown, table
 
     with reported_errors():
         cat = load_catalog(catalog)
@@ -246,7 +258,6 @@ def license_(
     """Show a licence's terms and conditions."""
     from llmpick.catalog import load_catalog
     from llmpick.describe import license_document, license_facts
-    from llmpick.render import csv, markdown, table
 
     with reported_errors():
         lic = load_catalog(catalog).license(license_id)
@@ -320,7 +331,6 @@ def plan(
     from llmpick.catalog import load_catalog
     from llmpick.memory import Mode
     from llmpick.plan import PlanOptions, make_plan
-    from llmpick.render import csv, markdown, table
 
     try:
         run_mode = Mode(mode.lower())
@@ -400,7 +410,6 @@ def recommend(
     from llmpick.catalog import load_catalog
     from llmpick.licenses import parse_license_spec
     from llmpick.quality import USE_CASES
-    from llmpick.render import csv, markdown, table
     from llmpick.scoring import Request
     from llmpick.scoring import recommend as rank
 
@@ -437,7 +446,6 @@ def recommend(
 def _explain(
     cat: "Catalog", hw: "Hardware", req: "Request", card: "ModelCard", fmt: OutputFormat
 ) -> None:
-    from llmpick.render import json, table
     from llmpick.scoring import explain
 
     result = explain(cat, hw, req, card)
@@ -461,7 +469,6 @@ def compare(
     """Compare models side by side: sizes, licences, and benchmarks row by row per variant."""
     from llmpick.catalog import load_catalog
     from llmpick.compare import compare as side_by_side
-    from llmpick.render import csv, markdown, table
 
     if len(models) < 2:
         raise typer.BadParameter("give at least two models", param_hint="MODELS")
@@ -502,7 +509,6 @@ def check(
     from llmpick.catalog import load_catalog
     from llmpick.licenses import check_failed, run_check
     from llmpick.policy import load_policy
-    from llmpick.render import ci, json, markdown, table
 
     if not path.is_dir():
         raise typer.BadParameter(f"{path} is not a folder", param_hint="PATH")
@@ -572,7 +578,6 @@ def deploy(
     from llmpick.catalog import load_catalog
     from llmpick.deploy import DeployOptions, Target
     from llmpick.deploy import deploy as make_deployment
-    from llmpick.render import json, markdown, table
 
     try:
         target = Target(engine.lower())
@@ -647,7 +652,6 @@ def cost(
 ) -> None:
     from llmpick.catalog import load_catalog
     from llmpick.cost import OnPremAssumptions, Workload, make_cost
-    from llmpick.render import csv, markdown, table
 
     with reported_errors():
         cat = load_catalog(catalog)
@@ -685,7 +689,6 @@ def hardware(
     from llmpick.catalog import load_catalog
     from llmpick.cost import Workload, make_hardware
     from llmpick.memory import default_context
-    from llmpick.render import csv, markdown, table
 
     with reported_errors():
         cat = load_catalog(catalog)
@@ -727,12 +730,27 @@ def catalog_validate(
         raise typer.Exit(int(ExitCode.INPUT_ERROR))
 
 
+def _without_pydantic_plugins() -> None:
+    """pydantic looks for plugins (an entry-point scan of every installed package) when it first
+    builds a validator; a CLI has none to load. PYDANTIC_DISABLE_PLUGINS skips the scan, but the
+    module that would scan still imports importlib.metadata (20-30 ms here), so unless the user
+    set the variable, that module is replaced by one answering "no plugins", as it would."""
+    if "PYDANTIC_DISABLE_PLUGINS" in os.environ:
+        return
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+    name = "pydantic.plugin._loader"
+    if name not in sys.modules:
+        from types import ModuleType
+
+        loader = ModuleType(name, "llmpick: pydantic plugins are disabled (no scan)")
+        loader.get_plugins = tuple  # type: ignore[attr-defined]
+        sys.modules[name] = loader
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; a crash prints its traceback and gives INTERNAL,
     never 1, so CI never reads a bug as a policy verdict."""
-    # pydantic looks for plugins (an entry-point scan of every installed package, ~30 ms) when
-    # it first builds a validator; a CLI has none to load.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _without_pydantic_plugins()
     try:
         app(args=argv, prog_name="llmpick")
     except SystemExit as done:

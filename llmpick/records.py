@@ -374,7 +374,7 @@ class License(Record):
     url: Url
     commercial_use: CommercialUse
     osi_approved: bool
-    conditions: LicenseConditions = LicenseConditions()
+    conditions: LicenseConditions = Field(default_factory=LicenseConditions)
     summary: str = Field(min_length=1, max_length=200)
     source: Url
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -246,3 +247,45 @@ class TestEntryPoint:
 
         monkeypatch.setattr(describe, "model_facts", boom)
         assert cli.run(["show", "gpt-oss-20b"]) == 4
+
+
+PROBE = (
+    "import sys; from llmpick.cli import run; code = run(['show', 'gpt-oss-20b', '-f', 'json']); "
+    "loader = sys.modules.get('pydantic.plugin._loader'); "
+    "print(code, 'importlib.metadata' in sys.modules, getattr(loader, '__doc__', None), "
+    "file=sys.stderr)"
+)
+
+
+class TestPydanticPlugins:
+    """The CLI loads no pydantic plugins and skips the module that would scan for them."""
+
+    def probe(self, **env: str) -> str:
+        clean = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+        result = subprocess.run(
+            [sys.executable, "-c", PROBE],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=clean | env,
+        )
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["id"] == "openai/gpt-oss-20b"
+        return result.stderr.strip()
+
+    def test_no_scan_and_no_metadata_import(self) -> None:
+        assert self.probe() == ("0 False llmpick: pydantic plugins are disabled (no scan)")
+
+    def test_a_users_setting_is_left_to_pydantic(self) -> None:
+        code, metadata_loaded, *_ = self.probe(PYDANTIC_DISABLE_PLUGINS="some-plugin").split()
+        assert (code, metadata_loaded) == ("0", "True")
+
+    def test_pydantic_takes_only_get_plugins_from_the_loader(self) -> None:
+        """The stand-in module offers `get_plugins` alone: this fails if pydantic asks for more."""
+        import inspect
+
+        from pydantic.plugin import _schema_validator
+
+        source = inspect.getsource(_schema_validator)
+        assert source.count("_loader") == 1
+        assert "from ._loader import get_plugins\n" in source

@@ -201,6 +201,23 @@ class TestRecommendCommand:
         assert csv.stdout.splitlines()[0].startswith("rank,model,quant,total_gb")
         assert len(csv.stdout.strip().splitlines()) == 4
 
+    def test_names_are_printed_as_written(self, cat: Catalog) -> None:
+        """A name with brackets or colons (user catalogs allow any) is text, not rich markup or
+        an emoji code, in the top-pick panel's title and in the table."""
+        import io
+
+        from rich.console import Console
+
+        from llmpick.render import table
+
+        ranking = rank(cat, "1xRTX4090", top=2)
+        odd = "Odd [b]name[/b] :smile:"
+        top = ranking.recommendations[0].model_copy(update={"name": odd})
+        ranking = ranking.model_copy(update={"recommendations": (top,)})
+        out = io.StringIO()
+        Console(file=out, width=200, emoji=False).print(table.ranking(ranking))
+        assert f"Top pick: {odd} (" in out.getvalue()
+
     def test_explain_shows_terms_or_exclusion(self, runner: CliRunner) -> None:
         result = runner.invoke(
             app, ["recommend", "--gpu", "1xA100-80", "--explain", "llama3.3:70b", "-f", "json"]

@@ -285,7 +285,7 @@ def top_pick(r: Ranking) -> Panel:
         f"--context {c.context_tokens} --engine {c.engine} --explain\n"
         f"  llmpick recommend --gpu {spec} ... --explain {top.model}   (every score term)"
     )
-    return Panel(body, title=f"Top pick: {top.name} ({quant})", title_align="left")
+    return Panel(body, title=Text(f"Top pick: {top.name} ({quant})"), title_align="left")
 
 
 def explanation(e: Explanation) -> Group:
@@ -409,7 +409,7 @@ def deployment(d: Deployment) -> RenderableType:
         head.append(f"{d.reason}\n")
         for alt in d.alternatives:
             head.append(f"  - {alt}\n")
-        return Panel(head, title="llmpick deploy", expand=False)
+        return Panel(head, title=Text("llmpick deploy"), expand=False)
     head.append(
         f"{lay.replicas} replica(s) x {lay.gpus_per_replica} GPU(s) "
         f"(TP {lay.tensor_parallel_size} x PP {lay.pipeline_parallel_size}"
