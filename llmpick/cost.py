@@ -380,9 +380,10 @@ def make_hardware(
             fmt_name = planner.format.name
             if not est.fits:
                 continue
+            # At equal per-GPU price the smallest instance wins: the one you can rent as is.
             cheapest = min(
                 (
-                    (inst.usd_per_hour / inst.gpu_count * count, cloud.id, inst.id)
+                    (inst.usd_per_hour / inst.gpu_count * count, inst.gpu_count, cloud.id, inst.id)
                     for cloud in cat.clouds
                     for inst in cloud.instances
                     if inst.gpu == gpu.id and inst.gpu_count >= count
@@ -403,7 +404,7 @@ def make_hardware(
                     decode_tokens_per_s=round(planner.decode_tokens_per_s(context, 1), 1),
                     max_concurrent_sequences=planner.max_batch(context),
                     cheapest_usd_per_hour=round(cheapest[0], 3) if cheapest else None,
-                    cheapest_offer=f"{cheapest[1]} {cheapest[2]}" if cheapest else None,
+                    cheapest_offer=f"{cheapest[2]} {cheapest[3]}" if cheapest else None,
                 )
             )
             break

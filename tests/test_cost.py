@@ -32,7 +32,7 @@ def cat() -> Catalog:
 
 class TestPrices:
     def test_every_price_is_dated_and_sourced(self, cat: Catalog) -> None:
-        assert len(cat.clouds) == 5 and sum(len(c.instances) for c in cat.clouds) == 102
+        assert len(cat.clouds) == 6 and sum(len(c.instances) for c in cat.clouds) == 123
         for cloud in cat.clouds:
             assert date(2026, 1, 1) <= cloud.priced_on <= date(2026, 11, 23)
             assert cloud.price_source.startswith("https://")
@@ -47,6 +47,8 @@ class TestPrices:
         assert prices["aws", "p5.48xlarge"] == ("h100-sxm", 8, 55.04)
         assert prices["azure", "Standard_ND96isr_H100_v5"] == ("h100-sxm", 8, 98.32)
         assert prices["hf-endpoints-aws", "nvidia-h200 x8"] == ("h200-sxm", 8, 40.0)
+        assert prices["gcp", "a3-highgpu-8g"] == ("h100-sxm", 8, 88.4899999025753)
+        assert prices["gcp", "g2-standard-4"] == ("l4", 1, 0.706832255)
 
     def test_api_price_blended_over_the_workload(self, cat: Catalog) -> None:
         rows = api_rows(cat, cat.find_model("llama3.3:70b"), Workload(1000, 250))
@@ -249,6 +251,10 @@ class TestHardware:
         priced = [o.cheapest_usd_per_hour for o in report.configurations if o.cheapest_offer]
         assert priced == sorted(priced)
         assert report.configurations[0].cheapest_offer == "hf-endpoints-aws nvidia-a100 x1"
+        # p5.4xlarge and p5.48xlarge cost the same per GPU: the one-GPU size is the offer.
+        h100 = next(o for o in report.configurations if o.gpu == "h100-sxm")
+        assert (h100.count, h100.cheapest_usd_per_hour) == (1, 6.88)
+        assert h100.cheapest_offer == "aws p5.4xlarge"
         assert not any(o.gpu.startswith("m") and o.gpu[1].isdigit() for o in report.configurations)
 
     def test_apple_gpus_for_llama_cpp(self, cat: Catalog) -> None:
