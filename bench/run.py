@@ -51,6 +51,20 @@ FLOOR_USE = [
     "from rich.console import Console; from rich.table import Table; "
     "Console(file=io.StringIO()).print(Table('a')); import os; os._exit(0)",
 ]
+# The smallest typer 0.29 program: two commands, two options, one plain line printed.
+FLOOR_TYPER = [
+    PY,
+    "-c",
+    "import os, sys, typer, pydantic, rich, yaml\n"
+    "app = typer.Typer()\n"
+    "@app.command()\n"
+    "def hello(name: str = 'x', count: int = 1) -> None: print(name * count)\n"
+    "@app.command()\n"
+    "def other() -> None: pass\n"
+    "try: app(['hello', '--name', 'y'])\n"
+    "except SystemExit: pass\n"
+    "sys.stdout.flush(); os._exit(0)",
+]
 LLMPICK = [PY, "-m", "llmpick"]
 
 COLD: dict[str, list[str]] = {
@@ -173,15 +187,17 @@ def main() -> None:
         env["PYTHONPATH"] = str(ROOT)
         print(f"{'':<28} {'median s':>8} {'best s':>8}  x floor: median, best")
         cold = timed_together(
-            [FLOOR, FLOOR_TABLE, FLOOR_USE] + [LLMPICK + argv for argv in COLD.values()],
+            [FLOOR, FLOOR_TABLE, FLOOR_TYPER, FLOOR_USE]
+            + [LLMPICK + argv for argv in COLD.values()],
             args.runs,
             env,
         )
-        floor, table_floor, use_floor = cold[:3]
+        floor, table_floor, typer_floor, use_floor = cold[:4]
         row("import floor", *floor, floor)
         row("import floor + rich.table", *table_floor, floor)
+        row("a typer hello-world", *typer_floor, floor, "2 commands, 2 options, 1 line printed")
         row("floor + first use", *use_floor, floor, "a BaseModel, a TypeAdapter, a rich Table")
-        for name, (median, fastest) in zip(COLD, cold[3:], strict=True):
+        for name, (median, fastest) in zip(COLD, cold[4:], strict=True):
             target = ""
             if name == "recommend":
                 target = (
@@ -195,9 +211,11 @@ def main() -> None:
                 )
             row(name, median, fastest, floor, target)
         if args.instructions:
-            counted = [("import floor", FLOOR), ("floor + first use", FLOOR_USE)] + [
-                (name, LLMPICK + argv) for name, argv in COLD.items()
-            ]
+            counted = [
+                ("import floor", FLOOR),
+                ("a typer hello-world", FLOOR_TYPER),
+                ("floor + first use", FLOOR_USE),
+            ] + [(name, LLMPICK + argv) for name, argv in COLD.items()]
             base = None
             print(f"\n{'instructions (callgrind)':<28} {'millions':>8}  x floor")
             for name, argv in counted:

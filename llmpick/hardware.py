@@ -63,9 +63,12 @@ def find_gpu(catalog: Catalog, name: str) -> Gpu:
     key = _key(name)
     if key in index:
         return index[key]
-    base = re.sub(r"\d+$", "", key)
+    # "A100-60", "a100 60gb": a known GPU with a memory size it does not come in. Without a
+    # separator ("RTX3060") the digits are the model number, and the nearest names help more.
+    sized = re.fullmatch(r"(.+?)[-_ ]+\d+\s*(?:gb|g)?", name.strip(), re.IGNORECASE)
+    base = _key(sized.group(1)) if sized else ""
     variants = sorted({g.id for k, g in index.items() if base and k.startswith(base)})
-    if variants and base != key:
+    if variants:
         raise UsageError(
             f"--gpu: no {name!r} in the GPU catalog",
             hint="memory variants: " + ", ".join(variants),

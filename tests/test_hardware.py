@@ -52,6 +52,13 @@ def test_wrong_memory_lists_variants(cat: Catalog) -> None:
     assert "a100-sxm-40" in err.value.hint and "a100-sxm-80" in err.value.hint
 
 
+def test_a_card_not_in_the_catalog_gets_nearest_names_not_memory_variants(cat: Catalog) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_gpu_spec(cat, "1xRTX3060")
+    assert err.value.message == "--gpu: unknown GPU 'RTX3060'"
+    assert err.value.hint is not None and err.value.hint.startswith("did you mean: rtx3090")
+
+
 NVIDIA_SMI_H100 = "NVIDIA H100 80GB HBM3, 81559\nNVIDIA H100 80GB HBM3, 81559\n"
 
 
