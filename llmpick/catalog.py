@@ -1,13 +1,12 @@
 """Load, validate and merge catalog YAML files; look models, licences and GPUs up by name."""
 
-import difflib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from llmpick.errors import CatalogError, UnknownLicenseError, UnknownModelError
+from llmpick.errors import CatalogError, UnknownLicenseError, UnknownModelError, did_you_mean
 from llmpick.records import ApiOffer, CatalogFile, Cloud, Gpu, License, ModelCard, ModelFacts
 
 ENV_VAR = "LLMPICK_CATALOG"
@@ -282,10 +281,7 @@ class Catalog:
                 f"{name!r} is ambiguous: it matches {len(hits)} models: {shown}",
                 hint="give more of the name, or the full id",
             )
-        close = difflib.get_close_matches(key, list(self._names), n=5, cutoff=0.5)
-        hint = (
-            "did you mean: " + ", ".join(close) if close else "run `llmpick list` to see the models"
-        )
+        hint = did_you_mean(key, self._names, "run `llmpick list` to see the models")
         raise UnknownModelError(f"unknown model: {name}", hint=hint)
 
     def license(self, license_id: str) -> License:
@@ -294,8 +290,7 @@ class Catalog:
             (lic for key, lic in self.licenses.items() if key.lower() == license_id.lower()), None
         )
         if found is None:
-            close = difflib.get_close_matches(license_id, list(self.licenses), n=5, cutoff=0.4)
-            hint = "did you mean: " + ", ".join(close) if close else "see `llmpick list`"
+            hint = did_you_mean(license_id, self.licenses, "see `llmpick list`", cutoff=0.4)
             raise UnknownLicenseError(f"unknown licence: {license_id}", hint=hint)
         return found
 
@@ -357,13 +352,12 @@ def _check_references(catalog: Catalog, where: dict[str, Path]) -> None:
         for i, key in enumerate((model.license, *model.upstream_licenses)):
             if key not in catalog.licenses:
                 field_name = "license" if i == 0 else "upstream_licenses"
-                close = difflib.get_close_matches(key, list(catalog.licenses), n=3, cutoff=0.4)
                 raise CatalogError(
                     f"{where[model.id]}: {model.id}: {field_name} {key!r} "
                     "is not in the licence table",
-                    hint=("did you mean: " + ", ".join(close))
-                    if close
-                    else "add it to catalog/licenses.yaml",
+                    hint=did_you_mean(
+                        key, catalog.licenses, "add it to catalog/licenses.yaml", n=3, cutoff=0.4
+                    ),
                 )
 
 
@@ -377,13 +371,12 @@ def _check_prices(
     for path, cloud in clouds.values():
         for instance in cloud.instances:
             if instance.gpu not in gpu_ids:
-                close = difflib.get_close_matches(instance.gpu, list(gpu_ids), n=3, cutoff=0.4)
                 raise CatalogError(
                     f"{path}: {cloud.id} {instance.id}: gpu {instance.gpu!r} is not in the GPU "
                     "catalog",
-                    hint=("did you mean: " + ", ".join(close))
-                    if close
-                    else "see catalog/gpus.yaml",
+                    hint=did_you_mean(
+                        instance.gpu, gpu_ids, "see catalog/gpus.yaml", n=3, cutoff=0.4
+                    ),
                 )
     model_ids = {m.id for m in catalog.models}
     for path, offer in offers.values():

@@ -1,6 +1,17 @@
 """Exit codes and the error hierarchy: every error a user can cause is an LlmpickError."""
 
+from collections.abc import Iterable
 from enum import IntEnum
+
+
+def did_you_mean(
+    word: str, choices: Iterable[str], otherwise: str, *, n: int = 5, cutoff: float = 0.5
+) -> str:
+    """A hint: the names closest to `word` (difflib), or `otherwise` when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
+    return "did you mean: " + ", ".join(close) if close else otherwise
 
 
 class ExitCode(IntEnum):

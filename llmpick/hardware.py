@@ -1,13 +1,12 @@
 """Parse `--gpu` specs ("2xH100", "1xA100-80", "M3-Max-128", "auto") into a GPU and a count."""
 
-import difflib
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 
 from llmpick.catalog import Catalog
-from llmpick.errors import UsageError
+from llmpick.errors import UsageError, did_you_mean
 from llmpick.records import Gpu
 
 # One node holds up to 8 GPUs (HGX/DGX boards); beyond that, plans split across nodes.
@@ -74,8 +73,9 @@ def find_gpu(catalog: Catalog, name: str) -> Gpu:
             hint="memory variants: " + ", ".join(variants),
         )
     names = sorted({n for g in catalog.gpus for n in (g.id, *g.aliases)})
-    close = difflib.get_close_matches(name.lower(), names, n=5, cutoff=0.5)
-    hint = ("did you mean: " + ", ".join(close)) if close else "run `llmpick hardware --list`"
+    # There is no command that lists the GPUs, so a name nothing is close to gets them all.
+    known = "known GPUs: " + ", ".join(sorted(g.id for g in catalog.gpus))
+    hint = did_you_mean(name.lower(), names, known)
     raise UsageError(f"--gpu: unknown GPU {name!r}", hint=hint)
 
 

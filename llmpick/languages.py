@@ -4,7 +4,7 @@ Source: the ISO 639-2 Registration Authority,
 https://www.loc.gov/standards/iso639-2/php/code_list.php
 """
 
-import difflib
+from llmpick.errors import did_you_mean
 
 NAMES: dict[str, str] = {
     "aa": "Afar", "ab": "Abkhazian", "ae": "Avestan", "af": "Afrikaans", "ak": "Akan",
@@ -64,10 +64,15 @@ def to_code(value: str) -> str | None:
     return _BY_NAME.get(key)
 
 
-def suggestions(value: str) -> list[str]:
-    """Close codes or names, for a hint."""
-    key = value.strip().lower()
-    return difflib.get_close_matches(key, [*NAMES, *_BY_NAME], n=4, cutoff=0.6)
+def hint(value: str) -> str:
+    """Close codes or names, for the hint of an unknown language."""
+    return did_you_mean(
+        value.strip().lower(),
+        [*NAMES, *_BY_NAME],
+        "use an ISO 639-1 code such as fr, or an English name such as French",
+        n=4,
+        cutoff=0.6,
+    )
 
 
 def name(code: str) -> str:

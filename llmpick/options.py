@@ -17,13 +17,7 @@ def language_codes(values: list[str] | None) -> frozenset[str]:
         for item in filter(None, (v.strip() for v in value.split(","))):
             code = languages.to_code(item)
             if code is None:
-                close = languages.suggestions(item)
-                raise UsageError(
-                    f"--lang: unknown language {item!r}",
-                    hint=("did you mean: " + ", ".join(close))
-                    if close
-                    else "use an ISO 639-1 code such as fr, or an English name such as French",
-                )
+                raise UsageError(f"--lang: unknown language {item!r}", hint=languages.hint(item))
             codes.add(code)
     return frozenset(codes)
 

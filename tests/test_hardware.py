@@ -59,6 +59,13 @@ def test_a_card_not_in_the_catalog_gets_nearest_names_not_memory_variants(cat: C
     assert err.value.hint is not None and err.value.hint.startswith("did you mean: rtx3090")
 
 
+def test_a_name_close_to_nothing_lists_every_gpu(cat: Catalog) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_gpu_spec(cat, "1xQQQ")
+    assert err.value.hint == "known GPUs: " + ", ".join(sorted(g.id for g in cat.gpus))
+    assert err.value.hint.startswith("known GPUs: a10, a100-pcie-40, ")
+
+
 NVIDIA_SMI_H100 = "NVIDIA H100 80GB HBM3, 81559\nNVIDIA H100 80GB HBM3, 81559\n"
 
 
