@@ -290,7 +290,8 @@ class Catalog:
             (lic for key, lic in self.licenses.items() if key.lower() == license_id.lower()), None
         )
         if found is None:
-            hint = did_you_mean(license_id, self.licenses, "see `llmpick list`", cutoff=0.4)
+            known = "licences in the catalog: " + ", ".join(sorted(self.licenses, key=str.lower))
+            hint = did_you_mean(license_id, self.licenses, known, cutoff=0.4)
             raise UnknownLicenseError(f"unknown licence: {license_id}", hint=hint)
         return found
 

@@ -49,7 +49,13 @@ def parse_license_spec(values: list[str] | None, catalog: Catalog, default: str)
         try:
             ids.add(catalog.license(item).id)
         except UnknownLicenseError as err:  # a bad option value here, not a catalog error
-            raise UsageError(f"--license: unknown licence {item!r}", hint=err.hint) from None
+            hint = err.hint if (err.hint or "").startswith("did you mean") else None
+            raise UsageError(
+                f"--license: unknown licence {item!r}",
+                hint=hint
+                or "give any, commercial, permissive or licence ids: "
+                + ", ".join(sorted(catalog.licenses, key=str.lower)),
+            ) from None
     return LicenseSpec(mode="ids", ids=frozenset(ids))
 
 

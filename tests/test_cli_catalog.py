@@ -14,6 +14,15 @@ from typer.testing import CliRunner
 from llmpick.cli import app
 from tests.conftest import GOLDEN
 
+BUILT_IN_LICENCES = (
+    "Apache-2.0, LicenseRef-Cohere-CC-BY-NC-4.0, LicenseRef-DeepSeek, LicenseRef-Gemma, "
+    "LicenseRef-Kimi-Modified-MIT, LicenseRef-Llama-3.1, LicenseRef-Llama-3.2, "
+    "LicenseRef-Llama-3.3, LicenseRef-Llama-4, LicenseRef-MiniMax-M2-Modified-MIT, "
+    "LicenseRef-Mistral-Non-Production, "
+    "LicenseRef-Mistral-Research, LicenseRef-NVIDIA-Open-Model, LicenseRef-Qwen, "
+    "LicenseRef-Qwen-Research, LicenseRef-Tencent-Hunyuan-Community, MIT"
+)
+
 
 def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args), catch_exceptions=False)
@@ -152,6 +161,22 @@ class TestLicense:
         code, _, err = run(runner, "license", "GPL-9")
         assert code == 3
         assert err.startswith("error: unknown licence: GPL-9\n")
+
+    def test_unknown_hint_lists_the_licences_or_the_nearest(self, runner: CliRunner) -> None:
+        _, _, err = run(runner, "license", "GPL-9")
+        assert err.splitlines()[1] == "hint: licences in the catalog: " + BUILT_IN_LICENCES
+        _, _, err = run(runner, "license", "apache")
+        assert err.splitlines()[1] == "hint: did you mean: Apache-2.0"
+
+    def test_unknown_license_option_hint_names_the_keywords(self, runner: CliRunner) -> None:
+        code, _, err = run(runner, "list", "--license", "GPL-9")
+        assert code == 2
+        assert err.splitlines() == [
+            "error: --license: unknown licence 'GPL-9'",
+            "hint: give any, commercial, permissive or licence ids: " + BUILT_IN_LICENCES,
+        ]
+        _, _, err = run(runner, "list", "--license", "Apach")
+        assert err.splitlines()[1] == "hint: did you mean: Apache-2.0"
 
 
 class TestUserCatalogOption:
