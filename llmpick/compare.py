@@ -8,7 +8,7 @@ from llmpick.hardware import Hardware
 from llmpick.licenses import LicenseSpec
 from llmpick.quality import fit_quality
 from llmpick.records import CompareRow, Comparison, ModelCard
-from llmpick.scoring import Request, best_fit, request_context
+from llmpick.scoring import Failure, Request, best_fit, request_context
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -149,10 +149,10 @@ def _hardware_rows(catalog: Catalog, models: list[ModelCard], hw: Hardware) -> l
     mem_row: list[str | None] = []
     tps_row: list[str | None] = []
     for m in models:
-        cand, reason = best_fit(m, hw, req, qm)
-        if cand is None:
+        cand = best_fit(m, hw, req, qm)
+        if isinstance(cand, Failure):
             fmt_row.append("does not fit")
-            mem_row.append(reason)
+            mem_row.append(cand.reason)
             tps_row.append(None)
             continue
         context = request_context(m, req)

@@ -1,11 +1,20 @@
 """Turn catalog records into sourced facts and JSON documents (pure; no I/O)."""
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from llmpick import languages
 from llmpick.catalog import Catalog
-from llmpick.records import License, ModelCard, ModelFacts, RegionalRestriction
+from llmpick.records import (
+    CONSTRAINTS,
+    Exclusion,
+    License,
+    ModelCard,
+    ModelFacts,
+    RegionalRestriction,
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,14 @@ def human_params(billions: float) -> str:
     if billions < 10:
         return f"{billions:.2f}".rstrip("0").rstrip(".") + "B"
     return f"{billions:.1f}".rstrip("0").rstrip(".") + "B"
+
+
+def excluded_by(excluded: Sequence[Exclusion]) -> str:
+    """How many models each hard filter excluded, in the filters' order: '59 excluded: licence 12,
+    language 7, fit 40'."""
+    counts = Counter(e.constraint for e in excluded)
+    parts = [f"{name} {counts[name]}" for name in CONSTRAINTS if counts[name]]
+    return f"{len(excluded)} excluded" + (": " + ", ".join(parts) if parts else "")
 
 
 def human_tokens(tokens: int) -> str:

@@ -583,8 +583,22 @@ class Recommendation(Record):
     terms: tuple[ScoreTerm, ...] = ()
 
 
+# The hard filters of `recommend`, in the order they are applied (docs/scoring.md section 1).
+Constraint = Literal["licence", "region", "language", "modality", "context", "fit", "speed"]
+CONSTRAINTS: tuple[Constraint, ...] = (
+    "licence",
+    "region",
+    "language",
+    "modality",
+    "context",
+    "fit",
+    "speed",
+)
+
+
 class Exclusion(Record):
     model: str
+    constraint: Constraint
     reason: str
 
 
@@ -594,6 +608,7 @@ class Ranking(Record):
     hardware: dict[str, object]
     constraints: Constraints
     recommendations: tuple[Recommendation, ...]
+    passed: int = Field(ge=0, description="Models that pass every hard filter; `top` are shown.")
     excluded: tuple[Exclusion, ...]
     basis: tuple[str, ...] = ()
 
@@ -634,6 +649,7 @@ class Explanation(Record):
 
     model: str
     excluded: bool
+    constraint: Constraint | None
     reason: str | None
     score: float | None
     quant: str | None

@@ -6,6 +6,7 @@ Pure: catalog records in, a Ranking record out. The weights and formulas are in 
 import math
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from typing import NamedTuple
 
 from llmpick import languages as lang_names
 from llmpick.catalog import Catalog
@@ -26,6 +27,7 @@ from llmpick.memory import (
 from llmpick.quality import USE_CASES, QualityModel, fit_quality, points_lost
 from llmpick.quant import Format, native_format
 from llmpick.records import (
+    Constraint,
     Constraints,
     Dtype,
     Evidence,
@@ -43,6 +45,13 @@ USE_CASE_CONTEXT = {"long-context": 131072, "rag": 32768}
 USE_CASE_MODALITY = {"multimodal": Modality.IMAGE}
 SPEED_POINTS = 4.0  # at most, for decode speed (log scale from 5 to 200 tokens/s)
 CAPACITY_POINTS = 2.0  # at most, for concurrent sequences (log scale from 1 to 64)
+
+
+class Failure(NamedTuple):
+    """The first hard filter a model fails, and why, in a sentence."""
+
+    constraint: Constraint
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -97,30 +106,40 @@ def request_context(model: ModelFacts, req: Request) -> int:
     return default_context(model)
 
 
-def hard_filter(catalog: Catalog, model: ModelFacts, req: Request) -> str | None:
-    """The first constraint the model fails, in a sentence; None if it passes them all."""
+def hard_filter(catalog: Catalog, model: ModelFacts, req: Request) -> Failure | None:
+    """The first constraint before the fit that the model fails; None if it passes them all."""
     reason = license_failure(catalog, model, req.license)
     if reason:
-        return reason
+        return Failure("licence", reason)
     if req.region:
         for lic in catalog.licenses_of(model):
             for rr in applicable_restrictions(lic, model):
                 if req.region in rr.regions:
                     scope = "multimodal models" if rr.applies_to == "multimodal" else "its models"
-                    return f"licence {lic.id} withholds rights in region {req.region} for {scope}"
+                    return Failure(
+                        "region",
+                        f"licence {lic.id} withholds rights in region {req.region} for {scope}",
+                    )
     missing = sorted(req.languages - set(model.languages))
     if missing:
         names = ", ".join(lang_names.name(c) for c in missing)
         if not model.languages:
             note = f" ({model.languages_note})" if model.languages_note else ""
-            return f"its card lists no supported languages{note}, so not {names}"
-        return f"its card does not list {names} among its {len(model.languages)} languages"
+            return Failure(
+                "language", f"its card lists no supported languages{note}, so not {names}"
+            )
+        return Failure(
+            "language",
+            f"its card does not list {names} among its {len(model.languages)} languages",
+        )
     for modality in sorted(req.modalities | _use_case_modalities(req.use_case)):
         if modality not in model.modalities:
-            return f"no {modality} input"
+            return Failure("modality", f"no {modality} input")
     wanted = req.context or USE_CASE_CONTEXT.get(req.use_case)
     if wanted and model.context_tokens < wanted:
-        return f"supports {model.context_tokens:,} tokens, less than the {wanted:,} needed"
+        return Failure(
+            "context", f"supports {model.context_tokens:,} tokens, less than the {wanted:,} needed"
+        )
     return None
 
 
@@ -225,17 +244,16 @@ def _serving_formats(native_dtype: Dtype, engine: Engine) -> tuple[Format | None
 
 def not_fitting(
     hw: Hardware, context: int, engine: Engine, smallest: tuple[float, float, str]
-) -> str:
+) -> Failure:
     need, budget, name = smallest
-    return (
+    return Failure(
+        "fit",
         f"does not fit on {hw.label} at {context:,} tokens in any format {engine} loads "
-        f"(smallest: {name} needs {need:.1f} GB per GPU, the budget is {budget:.1f} GB)"
+        f"(smallest: {name} needs {need:.1f} GB per GPU, the budget is {budget:.1f} GB)",
     )
 
 
-def best_fit(
-    model: ModelCard, hw: Hardware, req: Request, qm: QualityModel
-) -> tuple[Candidate | None, str]:
+def best_fit(model: ModelCard, hw: Hardware, req: Request, qm: QualityModel) -> Candidate | Failure:
     """The best-scoring format that fits (and meets --min-tps), or why none does."""
     context = request_context(model, req)
     smallest: tuple[float, float, str] | None = None
@@ -256,15 +274,16 @@ def best_fit(
         if best is None or cand.score > best.score:
             best = cand
     if best is not None:
-        return best, ""
+        return best
     if too_slow is not None:
-        return None, (
+        return Failure(
+            "speed",
             f"decode ≈ {too_slow.tps:,.1f} tokens/s at best ({too_slow.planner.format.name}), "
-            f"below --min-tps {req.min_tps:g}"
+            f"below --min-tps {req.min_tps:g}",
         )
     if smallest is None:
-        return None, f"{req.engine} loads none of its formats"
-    return None, not_fitting(hw, context, req.engine, smallest)
+        return Failure("fit", f"{req.engine} loads none of its formats")
+    return not_fitting(hw, context, req.engine, smallest)
 
 
 @dataclass
@@ -278,7 +297,7 @@ class _ScreenMemo:
     )
 
 
-def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> str | None:
+def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure | None:
     """Why no format of this row fits (best_fit's words), or None if one does: only the format
     with the fewest weight bytes per GPU needs checking, since nothing else in the plan depends
     on the format."""
@@ -291,7 +310,7 @@ def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> str | Non
             for f in serving_formats(row, req.engine)
         ]
     if not formats:
-        return f"{req.engine} loads none of its formats"
+        return Failure("fit", f"{req.engine} loads none of its formats")
     layout = memo.layouts.get(row.dims.heads)
     if layout is None:
         layout = memo.layouts[row.dims.heads] = layout_for(row.dims.heads, hw, req.engine)
@@ -321,11 +340,11 @@ def recommend(catalog: Catalog, hw: Hardware, req: Request, exhaustive: bool = F
     queue: list[tuple[bool, float, str, int]] = []  # (unknown quality, -bound, id, position)
     memo = _ScreenMemo()
     for i, row in enumerate(index.rows):
-        reason = hard_filter(catalog, row, req)
-        if reason is None and not exact_all:
-            reason = screen(row, hw, req, memo)
-        if reason is not None:
-            excluded.append(Exclusion(model=row.id, reason=reason))
+        failure = hard_filter(catalog, row, req)
+        if failure is None and not exact_all:
+            failure = screen(row, hw, req, memo)
+        if failure is not None:
+            excluded.append(Exclusion(model=row.id, **failure._asdict()))
             continue
         base = qm.percentile(row.id)
         queue.append((base is None, -((base or 0.0) + bonus), row.id, i))
@@ -333,11 +352,11 @@ def recommend(catalog: Catalog, hw: Hardware, req: Request, exhaustive: bool = F
     for unknown, neg_bound, model_id, i in queue:
         if not exact_all and _cannot_rank(candidates, unknown, -neg_bound, req.top):
             break
-        cand, reason = best_fit(catalog.model_at(i), hw, req, qm)
-        if cand is None:
-            excluded.append(Exclusion(model=model_id, reason=reason))
+        fit = best_fit(catalog.model_at(i), hw, req, qm)
+        if isinstance(fit, Failure):
+            excluded.append(Exclusion(model=model_id, **fit._asdict()))
         else:
-            candidates.append(cand)
+            candidates.append(fit)
     # Known quality first, then score; the model id breaks ties deterministically.
     candidates.sort(key=_rank_key)
     recs = tuple(
@@ -348,6 +367,7 @@ def recommend(catalog: Catalog, hw: Hardware, req: Request, exhaustive: bool = F
         hardware=_hardware(hw),
         constraints=_constraints(hw, req),
         recommendations=recs,
+        passed=len(index.rows) - len(excluded),
         excluded=tuple(sorted(excluded, key=lambda e: e.model)),
         basis=_basis(req),
     )
@@ -505,9 +525,13 @@ def explain(catalog: Catalog, hw: Hardware, req: Request, model: ModelCard) -> E
     """Everything behind one model's place: its score terms, or why it was excluded."""
     qm = fit_quality(catalog.models, req.use_case)
     cand: Candidate | None = None
-    reason = hard_filter(catalog, model, req)
-    if reason is None:
-        cand, reason = best_fit(model, hw, req, qm)
+    failure = hard_filter(catalog, model, req)
+    if failure is None:
+        fit = best_fit(model, hw, req, qm)
+        if isinstance(fit, Failure):
+            failure = fit
+        else:
+            cand = fit
     evidence = tuple(
         Evidence(
             name=o.name,
@@ -525,8 +549,9 @@ def explain(catalog: Catalog, hw: Hardware, req: Request, model: ModelCard) -> E
     theta = qm.theta.get(model.id)
     return Explanation(
         model=model.id,
-        excluded=cand is None,
-        reason=reason or None,
+        excluded=failure is not None,
+        constraint=failure.constraint if failure else None,
+        reason=failure.reason if failure else None,
         score=round(cand.score, 2) if cand else None,
         quant=cand.planner.format.name if cand else None,
         terms=cand.terms if cand else (),

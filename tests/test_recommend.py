@@ -1,6 +1,7 @@
 """The recommender: filters, scoring, explanations, and the checks a demanding user would make."""
 
 import json
+from collections import Counter
 
 import pytest
 from typer.testing import CliRunner
@@ -11,8 +12,16 @@ from llmpick.engines import Engine
 from llmpick.hardware import parse_gpu_spec
 from llmpick.licenses import LicenseSpec, license_failure
 from llmpick.quality import GGUF_KLD, fit_quality, points_lost
-from llmpick.records import Ranking
-from llmpick.scoring import CAPACITY_POINTS, SPEED_POINTS, Request, hard_filter, recommend
+from llmpick.records import Modality, Ranking
+from llmpick.scoring import (
+    CAPACITY_POINTS,
+    SPEED_POINTS,
+    Failure,
+    Request,
+    best_fit,
+    hard_filter,
+    recommend,
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,16 +83,41 @@ class TestQuantPenalty:
 class TestFilters:
     def test_first_failed_constraint_is_kept(self, cat: Catalog) -> None:
         req = Request(languages=frozenset({"fr"}))
-        assert hard_filter(cat, cat.find_model("mistral-large-2411"), req) == (
-            "licence LicenseRef-Mistral-Research does not allow commercial use"
+        assert hard_filter(cat, cat.find_model("mistral-large-2411"), req) == Failure(
+            "licence", "licence LicenseRef-Mistral-Research does not allow commercial use"
         )
         gemma = hard_filter(cat, cat.find_model("gemma-3-27b"), req)
-        assert gemma is not None and gemma.startswith("its card lists no supported languages")
+        assert gemma is not None and gemma.constraint == "language"
+        assert gemma.reason.startswith("its card lists no supported languages")
+
+    def test_each_filter_names_its_constraint(self, cat: Catalog) -> None:
+        llama = cat.find_model("llama3.3:70b")
+        assert hard_filter(cat, llama, Request(languages=frozenset({"ja"}))) == Failure(
+            "language", "its card does not list Japanese among its 8 languages"
+        )
+        assert hard_filter(cat, llama, Request(modalities=frozenset({Modality.IMAGE}))) == (
+            Failure("modality", "no image input")
+        )
+        assert hard_filter(cat, llama, Request(context=200_000)) == Failure(
+            "context", "supports 131,072 tokens, less than the 200,000 needed"
+        )
+        qm = cat.index.quality("chat")
+        t4 = parse_gpu_spec(cat, "1xT4")
+        assert best_fit(llama, t4, Request(), qm) == Failure(
+            "fit",
+            "does not fit on 1x NVIDIA T4 at 8,192 tokens in any format vllm loads "
+            "(smallest: gptq-int4 needs 45.0 GB per GPU, the budget is 15.3 GB)",
+        )
+        small = cat.find_model("qwen2.5-7b")
+        slow = best_fit(small, t4, Request(min_tps=500), qm)
+        assert isinstance(slow, Failure) and slow.constraint == "speed"
+        assert slow.reason.endswith("below --min-tps 500")
 
     def test_region_eu_excludes_multimodal_llama4_only(self, cat: Catalog) -> None:
         req = Request(region="eu")
-        assert hard_filter(cat, cat.find_model("llama-4-scout"), req) == (
-            "licence LicenseRef-Llama-4 withholds rights in region eu for multimodal models"
+        assert hard_filter(cat, cat.find_model("llama-4-scout"), req) == Failure(
+            "region",
+            "licence LicenseRef-Llama-4 withholds rights in region eu for multimodal models",
         )
         assert hard_filter(cat, cat.find_model("llama3.3:70b"), req) is None
 
@@ -188,7 +222,11 @@ class TestRecommendCommand:
                     "quality", "decode_tokens_per_s", "license", "reasons"):  # fmt: skip
             assert key in first, key
         assert first["rank"] == 1 and first["fits"] is True
-        assert all(set(e) == {"model", "reason"} for e in doc["excluded"])
+        assert all(set(e) == {"model", "constraint", "reason"} for e in doc["excluded"])
+        by = Counter(e["constraint"] for e in doc["excluded"])
+        assert by == {"licence": 7, "language": 46, "fit": 6}
+        assert doc["passed"] == 37 and len(doc["recommendations"]) == 10
+        assert doc["passed"] + len(doc["excluded"]) == 96
         assert "10 recommended" in result.stderr
 
     def test_table_markdown_csv(self, runner: CliRunner) -> None:
@@ -234,6 +272,30 @@ class TestRecommendCommand:
         assert json.loads(excluded.stdout)["reason"] == (
             "licence LicenseRef-Mistral-Research does not allow commercial use"
         )
+        assert json.loads(excluded.stdout)["constraint"] == "licence"
+        table = runner.invoke(
+            app, ["recommend", "--gpu", "1xA100-80", "--explain", "mistral-large-2411"]
+        )
+        assert table.stdout.startswith(
+            "mistralai/Mistral-Large-Instruct-2411 is excluded by the licence filter: licence"
+        )
+
+    def test_the_caption_counts_each_filter(self, runner: CliRunner) -> None:
+        args = ["recommend", "--gpu", "1xA100-80", "--lang", "fr"]
+        table = runner.invoke(app, args)
+        assert (
+            "10 shown of 37 that pass, 59 excluded: licence 7, language 46, fit 6 (--format json"
+            in table.stdout
+        )
+        md = runner.invoke(app, [*args, "-f", "markdown"])
+        assert md.stdout.endswith(
+            "\n10 shown of 37 that pass, 59 excluded: licence 7, language 46, fit 6; "
+            "`--format json` lists each model and why.\n"
+        )
+        none = runner.invoke(app, ["recommend", "--gpu", "1xA100-80", "--context", "10000000"])
+        assert none.exit_code == 0
+        assert "0 shown of 0 that pass, 96 excluded: licence 7, context 88, fit 1 (" in none.stdout
+        assert "no model passes every constraint; the count per filter is above" in none.stdout
 
     @pytest.mark.parametrize(
         ("args", "message"),

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from llmpick.describe import Fact, ModelRow, human_tokens
+from llmpick.describe import Fact, ModelRow, excluded_by, human_tokens
 from llmpick.records import (
     CheckReport,
     Comparison,
@@ -131,7 +131,12 @@ def ranking(r: Ranking) -> str:
         lines += [f"**Top pick: {top.name} ({top.quant})**", ""]
         lines += [f"- {reason}" for reason in top.reasons]
         lines += ["", "Caveats:", ""] + [f"- {caveat}" for caveat in top.caveats]
-    lines += ["", f"{len(r.excluded)} models excluded; `--format json` lists each reason.", ""]
+    lines += [
+        "",
+        f"{len(r.recommendations)} shown of {r.passed} that pass, {excluded_by(r.excluded)}; "
+        "`--format json` lists each model and why.",
+        "",
+    ]
     return "\n".join(lines)
 
 

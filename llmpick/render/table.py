@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from llmpick.describe import Fact, ModelRow, human_tokens
+from llmpick.describe import Fact, ModelRow, excluded_by, human_tokens
 from llmpick.records import (
     CheckReport,
     CloudCost,
@@ -196,8 +196,10 @@ def _caption(r: Ranking) -> str:
     if c.min_tokens_per_s:
         parts.append(f">= {c.min_tokens_per_s:g} tokens/s")
     shown = len(r.recommendations)
+    why = " (--format json lists each model and why)" if r.excluded else ""
     return (
-        "; ".join(parts) + f"\n{shown} shown, {len(r.excluded)} excluded (--format json lists why)"
+        "; ".join(parts)
+        + f"\n{shown} shown of {r.passed} that pass, {excluded_by(r.excluded)}{why}"
     )
 
 
@@ -251,9 +253,7 @@ def ranking(r: Ranking) -> Group:
     if r.recommendations:
         items.append(top_pick(r))
     else:
-        items.append(
-            Text("no model passes every constraint; see the exclusions with --format json")
-        )
+        items.append(Text("no model passes every constraint; the count per filter is above"))
     items.append(
         Text(
             "* estimated decode tokens/s per sequence; (rel.) = the format as released", style="dim"
@@ -292,7 +292,7 @@ def explanation(e: Explanation) -> Group:
     """`recommend --explain MODEL`: the score terms or the exclusion, and the quality evidence."""
     items: list[RenderableType] = []
     if e.excluded:
-        items.append(Text(f"{e.model} is excluded: {e.reason}"))
+        items.append(Text(f"{e.model} is excluded by the {e.constraint} filter: {e.reason}"))
     else:
         terms = Table(title=f"Score of {e.model} as {e.quant}", title_justify="left")
         terms.add_column("term")
