@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from llmpick.catalog import Catalog
 from llmpick.describe import human_params, human_tokens, license_flags
+from llmpick.engines import Engine, runs_on
 from llmpick.hardware import Hardware
 from llmpick.licenses import LicenseSpec
 from llmpick.quality import fit_quality
@@ -143,7 +144,9 @@ def _benchmark_rows(models: list[ModelCard]) -> list[CompareRow]:
 
 
 def _hardware_rows(catalog: Catalog, models: list[ModelCard], hw: Hardware) -> list[CompareRow]:
-    req = Request(license=LicenseSpec(mode="any"))
+    # vLLM where it runs; llama.cpp on Apple GPUs, where vLLM does not.
+    engine = Engine.VLLM if runs_on(Engine.VLLM, hw.gpu) else Engine.LLAMA_CPP
+    req = Request(license=LicenseSpec(mode="any"), engine=engine)
     qm = fit_quality(catalog.models, req.use_case)
     fmt_row: list[str | None] = []
     mem_row: list[str | None] = []
@@ -163,7 +166,7 @@ def _hardware_rows(catalog: Catalog, models: list[ModelCard], hw: Hardware) -> l
             f"{cand.per_gpu_gb:.1f} of {cand.available_gb:.1f} GB per GPU at {context:,}"
         )
         tps_row.append(f"{cand.tps:,.1f}")
-    label = hw.label
+    label = f"{hw.label}, {engine}"
     return [
         CompareRow(section=label, label="best format that fits", values=tuple(fmt_row)),
         CompareRow(section=label, label="memory", values=tuple(mem_row)),

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from llmpick.catalog import Catalog
-from llmpick.engines import BANDWIDTH_EFFICIENCY, PREFILL_MFU, PROFILES, Engine
+from llmpick.engines import BANDWIDTH_EFFICIENCY, PREFILL_MFU, PROFILES, Engine, runs_on
 from llmpick.errors import UsageError
 from llmpick.hardware import Hardware
 from llmpick.memory import Planner, replica_sizes, smallest_replica
@@ -371,7 +371,7 @@ def make_hardware(
     options = []
     fmt_name = ""
     for gpu in cat.gpus:
-        if gpu.kind == "apple" and engine not in (Engine.LLAMA_CPP, Engine.OLLAMA):
+        if not runs_on(engine, gpu):
             continue
         for count in COUNTS:
             hw = Hardware(gpu, count)

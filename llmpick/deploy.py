@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from llmpick.engines import Engine
+from llmpick.engines import Engine, runs_on
 from llmpick.errors import DeployError, UsageError
 from llmpick.hardware import GPUS_PER_NODE, Hardware
 from llmpick.memory import Estimate, Planner, default_context, smallest_replica
@@ -184,7 +184,7 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
     """Size the deployment with the planner, then write the engine's command or manifest."""
     spec = ENGINES[opts.target]
     engine = spec.planner
-    if hw.gpu.kind == "apple" and opts.target not in (Target.LLAMA_CPP, Target.OLLAMA):
+    if not runs_on(engine, hw.gpu):
         raise UsageError(
             f"{spec.name} does not run on Apple GPUs",
             hint="use --engine llama.cpp or --engine ollama",

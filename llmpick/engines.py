@@ -49,6 +49,15 @@ NON_TORCH_TP_GB = 3.58 * 2**30 / 1e9
 GGML_CONTEXT_GB = 0.3
 
 
+# Metal: of these engines only llama.cpp and Ollama (which runs llama.cpp) run on Apple GPUs.
+APPLE_ENGINES = (Engine.LLAMA_CPP, Engine.OLLAMA)
+
+
+def runs_on(engine: Engine, gpu: Gpu) -> bool:
+    """Whether the engine runs on this kind of GPU at all."""
+    return gpu.kind != "apple" or engine in APPLE_ENGINES
+
+
 @dataclass(frozen=True)
 class EngineProfile:
     engine: Engine

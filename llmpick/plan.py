@@ -10,6 +10,7 @@ from llmpick.engines import (
     PREFILL_MFU,
     PROFILES,
     Engine,
+    runs_on,
 )
 from llmpick.errors import UsageError
 from llmpick.hardware import Hardware
@@ -87,7 +88,7 @@ def make_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
     planner = Planner.build(model, hw, fmt, opts.engine, opts.kv_dtype)
     est = planner.estimate(context, opts.batch)
     warnings = []
-    if hw.gpu.kind == "apple" and opts.engine not in (Engine.LLAMA_CPP, Engine.OLLAMA):
+    if not runs_on(opts.engine, hw.gpu):
         warnings.append(f"{opts.engine} does not run on Apple GPUs; use --engine llama.cpp")
     if opts.kv_dtype == "fp8" and not hw.gpu.fp8:
         warnings.append(f"{hw.gpu.name} has no FP8 units: an FP8 cache is stored, not computed")

@@ -297,6 +297,18 @@ class TestRecommendCommand:
         assert "0 shown of 0 that pass, 96 excluded: licence 7, context 88, fit 1 (" in none.stdout
         assert "no model passes every constraint; the count per filter is above" in none.stdout
 
+    def test_an_engine_that_cannot_run_on_the_gpus_is_refused(self, runner: CliRunner) -> None:
+        for extra in ([], ["--explain", "llama3.3:70b"]):
+            result = runner.invoke(app, ["recommend", "--gpu", "M3-Max-128", *extra])
+            assert result.exit_code == 2
+            assert result.stdout == ""
+            assert result.stderr == (
+                "error: --engine vllm does not run on Apple M3 Max (16-core CPU / 40-core GPU, "
+                "128GB)\nhint: on Apple GPUs use --engine llama.cpp or --engine ollama\n"
+            )
+        ok = runner.invoke(app, ["recommend", "--gpu", "M3-Max-128", "--engine", "ollama"])
+        assert ok.exit_code == 0
+
     @pytest.mark.parametrize(
         ("args", "message"),
         [
@@ -335,6 +347,20 @@ class TestCompareCommand:
         assert rows["best format that fits"] == ["fp8", "gptq-int4"]  # 70B fp8 needs 77.9 > 76.6
         table = runner.invoke(app, args[:-2])
         assert table.exit_code == 0 and "Comparison on 1x NVIDIA H100" in table.stdout
+
+    def test_fit_rows_name_the_engine_and_use_llama_cpp_on_apple(self, runner: CliRunner) -> None:
+        def fit_rows(gpu: str) -> dict[str, tuple[str, list[str]]]:
+            args = ["compare", "llama3.3:70b", "qwen2.5-72b", "--gpu", gpu, "-f", "json"]
+            doc = json.loads(runner.invoke(app, args).stdout)
+            return {r["label"]: (r["section"], r["values"]) for r in doc["rows"]}
+
+        h100 = fit_rows("1xH100")["best format that fits"]
+        assert h100 == ("1x NVIDIA H100 SXM5 80GB, vllm", ["gptq-int4", "gptq-int4"])
+        mac = fit_rows("M3-Max-128")["best format that fits"]
+        assert mac == (
+            "1x Apple M3 Max (16-core CPU / 40-core GPU, 128GB), llama.cpp",
+            ["Q8_0", "Q6_K"],
+        )
 
     def test_markdown_is_a_pipe_table(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["compare", "phi-4", "qwen2.5-14b", "-f", "markdown"])
