@@ -11,12 +11,12 @@ import math
 from dataclasses import dataclass
 
 from llmpick.catalog import Catalog
-from llmpick.engines import BANDWIDTH_EFFICIENCY, PREFILL_MFU, PROFILES, Engine, runs_on
+from llmpick.engines import BANDWIDTH_EFFICIENCY, PREFILL_MFU, PROFILES, Engine, refuses, runs_on
 from llmpick.errors import UsageError
 from llmpick.hardware import Hardware
 from llmpick.memory import Planner, replica_sizes, smallest_replica
-from llmpick.plan import check_kv_dtype, resolve_format
-from llmpick.quant import Format
+from llmpick.plan import check_kv_dtype, check_loads, resolve_format
+from llmpick.quant import Format, native_format
 from llmpick.records import (
     ApiCost,
     ApiSection,
@@ -159,7 +159,8 @@ def cloud_rows(
             if gpu_id is not None and inst.gpu != gpu_id:
                 continue
             gpu = cat.gpu(inst.gpu)
-            if gpu.kind == "apple":
+            fmt = size.fmt or native_format(model)
+            if gpu.kind == "apple" or refuses(size.engine, fmt.name, gpu):
                 continue
             per, copies, _, tp = _serve(model, Hardware(gpu, inst.gpu_count), size, work)
             if copies == 0 or tp is None:
@@ -293,6 +294,7 @@ def make_cost(
             f"--input-tokens + --output-tokens = {work.context:,} exceeds {model.id}'s maximum "
             f"of {model.context_tokens:,}"
         )
+    check_loads(model, engine, size.fmt or native_format(model), hw)
     clouds = cloud_rows(cat, model, size, work, hw.gpu.id)
     apis = api_rows(cat, model, work)
     local = on_prem(model, hw, size, work, assume)
@@ -371,7 +373,8 @@ def make_hardware(
     options = []
     fmt_name = ""
     for gpu in cat.gpus:
-        if not runs_on(engine, gpu):
+        fmt = size.fmt or native_format(model)
+        if not runs_on(engine, gpu) or refuses(engine, fmt.name, gpu):
             continue
         for count in COUNTS:
             hw = Hardware(gpu, count)

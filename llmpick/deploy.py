@@ -13,7 +13,7 @@ from llmpick.engines import Engine, runs_on
 from llmpick.errors import DeployError, UsageError
 from llmpick.hardware import GPUS_PER_NODE, Hardware
 from llmpick.memory import Estimate, Planner, default_context, smallest_replica
-from llmpick.plan import check_kv_dtype, resolve_format
+from llmpick.plan import check_kv_dtype, check_loads, resolve_format
 from llmpick.quant import Format, native_format
 from llmpick.records import DeployLayout, Deployment, DeployStep, FlagNote, ModelCard
 
@@ -199,6 +199,7 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
         )
     replica, planner, est = smallest_replica(model, hw, fmt, engine, opts.kv_dtype, context)
     effective = planner.format
+    check_loads(model, engine, effective, hw)
     if not est.fits:
         return _not_fitting(model, hw, opts, planner, est, context)
     layout = _layout(hw, replica, spec, est)

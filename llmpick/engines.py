@@ -58,6 +58,40 @@ def runs_on(engine: Engine, gpu: Gpu) -> bool:
     return gpu.kind != "apple" or engine in APPLE_ENGINES
 
 
+# The lowest NVIDIA compute capability (x10, as the engines compare it) at which an engine loads a
+# format; below it the engine refuses to start (vllm/config/vllm.py and
+# sglang/srt/model_loader/loader.py compare the device with the format's get_min_capability()).
+# vLLM 0.33.0, vllm/model_executor/layers/quantization/: fp8.py 75, auto_awq.py 75,
+# auto_gptq.py 60, mxfp4.py 80. SGLang 0.5.23, sglang/srt/layers/quantization/: fp8.py 80,
+# awq/awq.py 75, gptq/gptq.py 60, mxfp4.py 80, bitsandbytes.py 70. 16-bit formats have no
+# minimum (vLLM runs bf16 checkpoints as fp16 below 8.0, the same bytes). Other engines are not
+# gated: their minimums were not read.
+MIN_COMPUTE_CAPABILITY: dict[Engine, dict[str, int]] = {
+    Engine.VLLM: {"fp8": 75, "awq": 75, "gptq-int4": 60, "gptq-int8": 60, "mxfp4": 80},
+    Engine.SGLANG: {
+        "fp8": 80, "awq": 75, "gptq-int4": 60, "gptq-int8": 60, "mxfp4": 80, "nf4": 70,
+    },
+}  # fmt: skip
+
+
+def loads(engine: Engine, fmt: str, sm: int | None) -> bool:
+    """Whether the engine loads this format on a GPU of this compute capability (x10; None =
+    not known, so not refused)."""
+    need = MIN_COMPUTE_CAPABILITY.get(engine, {}).get(fmt)
+    return need is None or sm is None or sm >= need
+
+
+def refuses(engine: Engine, fmt: str, gpu: Gpu) -> str | None:
+    """Why the engine will not load this format on this GPU, or None if it will."""
+    if loads(engine, fmt, gpu.sm):
+        return None
+    need = MIN_COMPUTE_CAPABILITY[engine][fmt]
+    return (
+        f"{engine} loads {fmt} only on compute capability {need // 10}.{need % 10} or newer; "
+        f"{gpu.name} is {gpu.compute_capability}"
+    )
+
+
 @dataclass(frozen=True)
 class EngineProfile:
     engine: Engine

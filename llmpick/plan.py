@@ -10,6 +10,7 @@ from llmpick.engines import (
     PREFILL_MFU,
     PROFILES,
     Engine,
+    refuses,
     runs_on,
 )
 from llmpick.errors import UsageError
@@ -70,6 +71,17 @@ def resolve_format(model: ModelCard, quant: str | None, engine: Engine) -> Forma
     return fmt
 
 
+def check_loads(model: ModelCard, engine: Engine, fmt: Format, hw: Hardware) -> None:
+    """Refuse a format the engine will not load on these GPUs (below its compute capability)."""
+    refused = refuses(engine, fmt.name, hw.gpu)
+    if refused:
+        raise UsageError(
+            refused,
+            hint=f"pick --quant from what {engine} loads there (`llmpick plan {model.id} --gpu "
+            f"{hw.count}x{hw.gpu.id} --engine {engine}` lists them), or use newer GPUs",
+        )
+
+
 def check_kv_dtype(kv_dtype: str, engine: Engine) -> None:
     if kv_dtype not in PROFILES[engine].kv_dtypes:
         raise UsageError(
@@ -90,6 +102,9 @@ def make_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
     warnings = []
     if not runs_on(opts.engine, hw.gpu):
         warnings.append(f"{opts.engine} does not run on Apple GPUs; use --engine llama.cpp")
+    refused = refuses(opts.engine, planner.format.name, hw.gpu)
+    if refused:
+        warnings.append(f"{refused}: pick --quant from the formats listed")
     if opts.kv_dtype == "fp8" and not hw.gpu.fp8:
         warnings.append(f"{hw.gpu.name} has no FP8 units: an FP8 cache is stored, not computed")
     decode = planner.decode_tokens_per_s(context, opts.batch)
@@ -257,10 +272,12 @@ def _basis(planner: Planner, est: Estimate, context: int, batch: int) -> list[st
 def format_rows(
     model: ModelCard, hw: Hardware, engine: Engine, kv_dtype: str, context: int, batch: int
 ) -> list[FormatFit]:
-    """Every format the engine loads, at the same context and batch."""
+    """Every format the engine loads on these GPUs, at the same context and batch."""
     rows = []
     for fmt in formats_for(model, engine):
         planner = Planner.build(model, hw, fmt, engine, kv_dtype)
+        if refuses(engine, planner.format.name, hw.gpu):
+            continue
         est = planner.estimate(context, batch)
         rows.append(
             FormatFit(

@@ -399,6 +399,13 @@ class Gpu(Record):
     int8_tops: float | None = Field(None, gt=0)
     fp8: bool = Field(description="Has FP8 tensor cores.")
     fp4: bool = Field(False, description="Has FP4 tensor cores (Blackwell).")
+    compute_capability: str | None = Field(
+        None,
+        pattern=r"^\d+\.\d$",
+        description="NVIDIA CUDA compute capability, e.g. '7.5'; engines refuse some formats below "
+        "a minimum (docs/memory.md). Null where no read source states it: nothing is refused.",
+    )
+    compute_capability_source: Url | None = None
     interconnect: str | None = None
     interconnect_gb_s: float | None = Field(None, gt=0)
     tdp_w: float | None = Field(None, gt=0)
@@ -411,7 +418,21 @@ class Gpu(Record):
     def _fp8_consistent(self) -> Self:
         if self.fp8_tflops is not None and not self.fp8:
             raise ValueError("fp8_tflops is set but fp8 is false")
+        if (self.compute_capability is None) != (self.compute_capability_source is None):
+            raise ValueError("compute_capability and compute_capability_source go together")
+        if self.compute_capability is not None and self.vendor != "nvidia":
+            raise ValueError(
+                "compute_capability is NVIDIA's numbering; leave it out for " + self.vendor
+            )
         return self
+
+    @property
+    def sm(self) -> int | None:
+        """The compute capability as engines compare it: '7.5' -> 75."""
+        if self.compute_capability is None:
+            return None
+        major, minor = self.compute_capability.split(".")
+        return int(major) * 10 + int(minor)
 
     @property
     def memory_gb(self) -> float:

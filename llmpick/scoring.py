@@ -11,7 +11,7 @@ from typing import NamedTuple
 from llmpick import languages as lang_names
 from llmpick.catalog import Catalog
 from llmpick.describe import applicable_restrictions, human_params, license_flags
-from llmpick.engines import Engine, runs_on
+from llmpick.engines import Engine, loads, runs_on
 from llmpick.errors import UsageError
 from llmpick.hardware import Hardware
 from llmpick.index import HF_ENGINES, Row, lightest
@@ -34,6 +34,7 @@ from llmpick.records import (
     Evidence,
     Exclusion,
     Explanation,
+    Gpu,
     Modality,
     ModelCard,
     ModelFacts,
@@ -228,19 +229,32 @@ def score_format(
     )
 
 
-def serving_formats(model: ModelFacts, engine: Engine) -> list[Format | None]:
-    """The formats the recommender weighs: what the engine loads, except bitsandbytes NF4 where
-    a 4-bit AWQ or GPTQ is available (NF4 is a QLoRA format; servers run 4-bit as AWQ/GPTQ)."""
-    return list(_serving_formats(model.native_dtype, engine))
+def serving_formats(model: ModelFacts, engine: Engine, gpu: Gpu) -> list[Format | None]:
+    """The formats the recommender weighs: what the engine loads on this GPU (some need a
+    minimum compute capability), except bitsandbytes NF4 where a 4-bit AWQ or GPTQ is available
+    (NF4 is a QLoRA format; servers run 4-bit as AWQ/GPTQ)."""
+    return list(_serving_formats(model.native_dtype, engine, gpu.sm))
 
 
 @cache
-def _serving_formats(native_dtype: Dtype, engine: Engine) -> tuple[Format | None, ...]:
+def _serving_formats(
+    native_dtype: Dtype, engine: Engine, sm: int | None
+) -> tuple[Format | None, ...]:
     formats = formats_for_dtype(native_dtype, engine)
     names = {f.name for f in formats if f is not None}
+    native = "awq" if native_dtype == Dtype.INT4 else native_dtype.value
     return tuple(
-        f for f in formats if f is None or f.name != "nf4" or not names & {"awq", "gptq-int4"}
+        f
+        for f in formats
+        if (f is None or f.name != "nf4" or not names & {"awq", "gptq-int4"})
+        and loads(engine, f.name if f else native, sm)
     )
+
+
+def no_format(hw: Hardware, engine: Engine) -> Failure:
+    """The engine loads none of the model's formats (on these GPUs)."""
+    where = f" on {hw.gpu.name} (compute capability {hw.gpu.compute_capability})"
+    return Failure("fit", f"{engine} loads none of its formats" + (where if hw.gpu.sm else ""))
 
 
 def not_fitting(
@@ -260,7 +274,7 @@ def best_fit(model: ModelCard, hw: Hardware, req: Request, qm: QualityModel) -> 
     smallest: tuple[float, float, str] | None = None
     best: Candidate | None = None
     too_slow: Candidate | None = None
-    for fmt in serving_formats(model, req.engine):
+    for fmt in serving_formats(model, req.engine, hw.gpu):
         planner = Planner.build(model, hw, fmt, req.engine, req.kv_dtype)
         cand = score_format(model, planner, qm, context, req.use_case)
         if cand is None:
@@ -283,7 +297,7 @@ def best_fit(model: ModelCard, hw: Hardware, req: Request, qm: QualityModel) -> 
             f"below --min-tps {req.min_tps:g}",
         )
     if smallest is None:
-        return Failure("fit", f"{req.engine} loads none of its formats")
+        return no_format(hw, req.engine)
     return not_fitting(hw, context, req.engine, smallest)
 
 
@@ -308,10 +322,10 @@ def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure |
     if formats is None:
         formats = memo.formats[key] = [
             (f, *hf_bits_and_scope(row.native_dtype.value, row.native_dtype_scope, f, hw.gpu.fp4))
-            for f in serving_formats(row, req.engine)
+            for f in serving_formats(row, req.engine, hw.gpu)
         ]
     if not formats:
-        return Failure("fit", f"{req.engine} loads none of its formats")
+        return no_format(hw, req.engine)
     layout = memo.layouts.get(row.dims.heads)
     if layout is None:
         layout = memo.layouts[row.dims.heads] = layout_for(row.dims.heads, hw, req.engine)

@@ -15,7 +15,17 @@ from llmpick.memory import Planner, hf_bits_and_scope, layout_for, weights_per_g
 from llmpick.scoring import Request, recommend, serving_formats
 
 ROOT = Path(__file__).resolve().parent.parent
-GPUS = ("1xL4", "1xA100-80", "2xH100", "8xH100", "16xH100", "4xMI300X", "2xRTX4090")
+GPUS = (
+    "1xL4",
+    "1xA100-80",
+    "2xH100",
+    "8xH100",
+    "16xH100",
+    "4xMI300X",
+    "2xRTX4090",
+    "4xV100-32",
+    "1xT4",
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +57,7 @@ class TestRowsSizeLikeThePlanner:
         for gpus in GPUS:
             hw = parse_gpu_spec(cat, gpus)
             for model, row in zip(cat.models, cat.index.rows, strict=True):
-                for fmt in serving_formats(model, engine):
+                for fmt in serving_formats(model, engine, hw.gpu):
                     planner = Planner.build(model, hw, fmt, engine, "auto")
                     sized = sizing(row, fmt, hw, engine, "auto")
                     assert sized.weights == planner.weights
@@ -60,7 +70,7 @@ class TestRowsSizeLikeThePlanner:
     def test_lightest_is_the_format_with_the_fewest_bytes_per_gpu(self, cat: Catalog) -> None:
         hw = parse_gpu_spec(cat, "2xH100")
         for model, row in zip(cat.models, cat.index.rows, strict=True):
-            formats = serving_formats(model, Engine.VLLM)
+            formats = serving_formats(model, Engine.VLLM, hw.gpu)
             triples = [
                 (f, *hf_bits_and_scope(model.native_dtype.value, model.native_dtype_scope, f, True))
                 for f in formats
@@ -78,7 +88,7 @@ REQUESTS = [
     (gpus, use_case, langs, engine, top)
     for (gpus, use_case, langs), engine, top in zip(
         itertools.product(
-            ("1xL4", "1xA100-80", "8xH100", "2xRTX4090"),
+            ("1xL4", "1xA100-80", "8xH100", "2xRTX4090", "2xV100-32", "1xT4"),
             ("chat", "code", "edge", "multimodal", "long-context"),
             (frozenset(), frozenset({"fr"})),
         ),
