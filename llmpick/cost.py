@@ -11,7 +11,15 @@ import math
 from dataclasses import dataclass
 
 from llmpick.catalog import Catalog
-from llmpick.engines import BANDWIDTH_EFFICIENCY, PREFILL_MFU, PROFILES, Engine, refuses, runs_on
+from llmpick.engines import (
+    BANDWIDTH_EFFICIENCY,
+    PREFILL_MFU,
+    PROFILES,
+    Engine,
+    check_runs_on,
+    refuses,
+    runs_on,
+)
 from llmpick.errors import UsageError
 from llmpick.hardware import Hardware
 from llmpick.memory import Planner, replica_sizes, smallest_replica
@@ -154,12 +162,12 @@ def cloud_rows(
 ) -> list[CloudCost]:
     """Every priced instance (of one GPU type, or any) that serves the model, cheapest first."""
     rows = []
+    fmt = size.fmt or native_format(model)
     for cloud in cat.clouds:
         for inst in cloud.instances:
             if gpu_id is not None and inst.gpu != gpu_id:
                 continue
             gpu = cat.gpu(inst.gpu)
-            fmt = size.fmt or native_format(model)
             if gpu.kind == "apple" or refuses(size.engine, fmt.name, gpu):
                 continue
             per, copies, _, tp = _serve(model, Hardware(gpu, inst.gpu_count), size, work)
@@ -294,6 +302,7 @@ def make_cost(
             f"--input-tokens + --output-tokens = {work.context:,} exceeds {model.id}'s maximum "
             f"of {model.context_tokens:,}"
         )
+    check_runs_on(engine, hw.gpu)
     check_loads(model, engine, size.fmt or native_format(model), hw)
     clouds = cloud_rows(cat, model, size, work, hw.gpu.id)
     apis = api_rows(cat, model, work)
@@ -372,8 +381,8 @@ def make_hardware(
     size = _sizing(model, engine, quant, kv_dtype)
     options = []
     fmt_name = ""
+    fmt = size.fmt or native_format(model)
     for gpu in cat.gpus:
-        fmt = size.fmt or native_format(model)
         if not runs_on(engine, gpu) or refuses(engine, fmt.name, gpu):
             continue
         for count in COUNTS:

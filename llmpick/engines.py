@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from llmpick.errors import UsageError
 from llmpick.records import Gpu
 
 
@@ -56,6 +57,15 @@ APPLE_ENGINES = (Engine.LLAMA_CPP, Engine.OLLAMA)
 def runs_on(engine: Engine, gpu: Gpu) -> bool:
     """Whether the engine runs on this kind of GPU at all."""
     return gpu.kind != "apple" or engine in APPLE_ENGINES
+
+
+def check_runs_on(engine: Engine, gpu: Gpu) -> None:
+    """Refuse an engine that does not run on the GPUs (vLLM on a Mac) before any sizing."""
+    if not runs_on(engine, gpu):
+        raise UsageError(
+            f"--engine {engine} does not run on {gpu.name}",
+            hint="on Apple GPUs use --engine llama.cpp or --engine ollama",
+        )
 
 
 # The lowest NVIDIA compute capability (x10, as the engines compare it) at which an engine loads a

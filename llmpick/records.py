@@ -415,7 +415,7 @@ class Gpu(Record):
     notes: str | None = None
 
     @model_validator(mode="after")
-    def _fp8_consistent(self) -> Self:
+    def _consistent(self) -> Self:
         if self.fp8_tflops is not None and not self.fp8:
             raise ValueError("fp8_tflops is set but fp8 is false")
         if (self.compute_capability is None) != (self.compute_capability_source is None):

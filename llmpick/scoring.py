@@ -11,8 +11,7 @@ from typing import NamedTuple
 from llmpick import languages as lang_names
 from llmpick.catalog import Catalog
 from llmpick.describe import applicable_restrictions, human_params, license_flags
-from llmpick.engines import Engine, loads, runs_on
-from llmpick.errors import UsageError
+from llmpick.engines import Engine, check_runs_on, loads
 from llmpick.hardware import Hardware
 from llmpick.index import HF_ENGINES, Row, lightest
 from llmpick.index import sizing as index_sizing
@@ -338,15 +337,6 @@ def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure |
     return not_fitting(hw, context, req.engine, (per_gpu, available, name))
 
 
-def check_engine(hw: Hardware, engine: Engine) -> None:
-    """Refuse an engine that does not run on the GPUs (vLLM on a Mac) before ranking anything."""
-    if not runs_on(engine, hw.gpu):
-        raise UsageError(
-            f"--engine {engine} does not run on {hw.gpu.name}",
-            hint="on Apple GPUs use --engine llama.cpp or --engine ollama",
-        )
-
-
 def recommend(catalog: Catalog, hw: Hardware, req: Request, exhaustive: bool = False) -> Ranking:
     """Filter, size and score every catalog model; rank the survivors.
 
@@ -355,7 +345,7 @@ def recommend(catalog: Catalog, hw: Hardware, req: Request, exhaustive: bool = F
     with no quantization loss, plus full speed and capacity points) and stops once no
     remaining model can enter the top places. With --min-tps or a GGUF engine (or
     `exhaustive`, which the tests use to check the shortcut) every model is scored exactly."""
-    check_engine(hw, req.engine)
+    check_runs_on(req.engine, hw.gpu)
     index = catalog.index
     qm = index.quality(req.use_case)
     exact_all = exhaustive or req.min_tps is not None or req.engine not in HF_ENGINES
@@ -548,7 +538,7 @@ def _caveats(catalog: Catalog, c: Candidate, qm: QualityModel) -> list[str]:
 
 def explain(catalog: Catalog, hw: Hardware, req: Request, model: ModelCard) -> Explanation:
     """Everything behind one model's place: its score terms, or why it was excluded."""
-    check_engine(hw, req.engine)
+    check_runs_on(req.engine, hw.gpu)
     qm = fit_quality(catalog.models, req.use_case)
     cand: Candidate | None = None
     failure = hard_filter(catalog, model, req)

@@ -184,6 +184,17 @@ class TestCostArithmetic:
 
 
 class TestCostCli:
+    def test_an_engine_that_cannot_run_on_the_gpus_is_refused(self, runner: CliRunner) -> None:
+        args = ["cost", "llama3.3:70b", "--gpu", "M3-Max-128"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr == (
+            "error: --engine vllm does not run on Apple M3 Max (16-core CPU / 40-core GPU, "
+            "128GB)\nhint: on Apple GPUs use --engine llama.cpp or --engine ollama\n"
+        )
+        assert runner.invoke(app, [*args, "--engine", "llama.cpp"]).exit_code == 0
+
     def test_json_contract(self, runner: CliRunner) -> None:
         result = runner.invoke(
             app,
