@@ -22,7 +22,14 @@ from llmpick.engines import (
 )
 from llmpick.hardware import GPUS_PER_NODE, Hardware
 from llmpick.params import ATTN_K, ATTN_V, EMBED, ENCODER, OUTPUT, TensorGroup, tensor_groups
-from llmpick.quant import FORMATS, Format, is_quantized_in_hf, native_format, weight_bytes
+from llmpick.quant import (
+    FORMATS,
+    Format,
+    dtype_format,
+    is_quantized_in_hf,
+    native_format,
+    weight_bytes,
+)
 from llmpick.records import Architecture, Dtype, Gpu, ModelCard, ModelFacts
 
 GB = 1e9
@@ -126,7 +133,7 @@ def hf_bits_and_scope(
     """Bits per quantized weight, and which weights are quantized ("linear" or "experts"), for a
     Hugging Face format (None: the checkpoint as released)."""
     if fmt is None:
-        native = FORMATS["awq"] if native_dtype == "int4" else FORMATS[native_dtype]
+        native = dtype_format(native_dtype)
         if native.name != "mxfp4":
             return native.bits, "linear" if native.name == "bf16" else native_scope
         fmt = native
@@ -726,7 +733,7 @@ def formats_for(model: ModelFacts, engine: Engine) -> list[Format | None]:
 @cache
 def formats_for_dtype(native_dtype: Dtype, engine: Engine) -> tuple[Format | None, ...]:
     profile = PROFILES[engine]
-    native = FORMATS["awq"] if native_dtype == Dtype.INT4 else FORMATS[native_dtype.value]
+    native = dtype_format(native_dtype)
     out: list[Format | None] = []
     if native.name in profile.formats:
         out.append(None)

@@ -133,7 +133,12 @@ def get_format(name: str) -> Format:
 
 def native_format(model: ModelFacts) -> Format:
     """The format the checkpoint ships in (its bulk weights)."""
-    return FORMATS[model.native_dtype.value] if model.native_dtype != Dtype.INT4 else FORMATS["awq"]
+    return dtype_format(model.native_dtype)
+
+
+def dtype_format(native_dtype: str) -> Format:
+    """The format of a checkpoint released in this dtype: int4 releases load as AWQ-style 4-bit."""
+    return FORMATS["awq"] if native_dtype == Dtype.INT4 else FORMATS[str(native_dtype)]
 
 
 @dataclass(frozen=True)

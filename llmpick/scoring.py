@@ -25,7 +25,7 @@ from llmpick.memory import (
     layout_for,
 )
 from llmpick.quality import USE_CASES, QualityModel, fit_quality, points_lost
-from llmpick.quant import Format, native_format
+from llmpick.quant import Format, dtype_format, native_format
 from llmpick.records import (
     Constraint,
     Constraints,
@@ -241,7 +241,7 @@ def _serving_formats(
 ) -> tuple[Format | None, ...]:
     formats = formats_for_dtype(native_dtype, engine)
     names = {f.name for f in formats if f is not None}
-    native = "awq" if native_dtype == Dtype.INT4 else native_dtype.value
+    native = dtype_format(native_dtype).name
     return tuple(
         f
         for f in formats
