@@ -1,7 +1,6 @@
 """Turn catalog records into sourced facts and JSON documents (pure; no I/O)."""
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,10 +8,10 @@ from llmpick import languages
 from llmpick.catalog import Catalog
 from llmpick.records import (
     CONSTRAINTS,
-    Exclusion,
     License,
     ModelCard,
     ModelFacts,
+    Ranking,
     RegionalRestriction,
 )
 
@@ -36,12 +35,14 @@ def human_params(billions: float) -> str:
     return f"{billions:.1f}".rstrip("0").rstrip(".") + "B"
 
 
-def excluded_by(excluded: Sequence[Exclusion]) -> str:
-    """How many models each hard filter excluded, in the filters' order: '59 excluded: licence 12,
-    language 7, fit 40'."""
-    counts = Counter(e.constraint for e in excluded)
+def ranking_counts(r: Ranking) -> str:
+    """How many models are shown, pass, and were excluded by each hard filter (in the filters'
+    order): '10 shown of 37 that pass, 59 excluded: licence 7, language 46, fit 6'."""
+    counts = Counter(e.constraint for e in r.excluded)
     parts = [f"{name} {counts[name]}" for name in CONSTRAINTS if counts[name]]
-    return f"{len(excluded)} excluded" + (": " + ", ".join(parts) if parts else "")
+    return f"{len(r.recommendations)} shown of {r.passed} that pass, {len(r.excluded)} excluded" + (
+        ": " + ", ".join(parts) if parts else ""
+    )
 
 
 def human_tokens(tokens: int) -> str:

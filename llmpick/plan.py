@@ -275,9 +275,9 @@ def format_rows(
     """Every format the engine loads on these GPUs, at the same context and batch."""
     rows = []
     for fmt in formats_for(model, engine):
-        planner = Planner.build(model, hw, fmt, engine, kv_dtype)
-        if refuses(engine, planner.format.name, hw.gpu):
+        if refuses(engine, (fmt or native_format(model)).name, hw.gpu):
             continue
+        planner = Planner.build(model, hw, fmt, engine, kv_dtype)
         est = planner.estimate(context, batch)
         rows.append(
             FormatFit(

@@ -3,7 +3,7 @@
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal, Protocol, Self
+from typing import Annotated, Literal, Protocol, Self, get_args
 
 from pydantic import (
     BaseModel,
@@ -606,15 +606,7 @@ class Recommendation(Record):
 
 # The hard filters of `recommend`, in the order they are applied (docs/scoring.md section 1).
 Constraint = Literal["licence", "region", "language", "modality", "context", "fit", "speed"]
-CONSTRAINTS: tuple[Constraint, ...] = (
-    "licence",
-    "region",
-    "language",
-    "modality",
-    "context",
-    "fit",
-    "speed",
-)
+CONSTRAINTS: tuple[Constraint, ...] = get_args(Constraint)
 
 
 class Exclusion(Record):

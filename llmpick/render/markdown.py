@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from llmpick.describe import Fact, ModelRow, excluded_by, human_tokens
+from llmpick.describe import Fact, ModelRow, human_tokens, ranking_counts
 from llmpick.records import (
     CheckReport,
     Comparison,
@@ -133,8 +133,7 @@ def ranking(r: Ranking) -> str:
         lines += ["", "Caveats:", ""] + [f"- {caveat}" for caveat in top.caveats]
     lines += [
         "",
-        f"{len(r.recommendations)} shown of {r.passed} that pass, {excluded_by(r.excluded)}; "
-        "`--format json` lists each model and why.",
+        f"{ranking_counts(r)}; `--format json` lists each model and why.",
         "",
     ]
     return "\n".join(lines)

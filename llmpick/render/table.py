@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from llmpick.describe import Fact, ModelRow, excluded_by, human_tokens
+from llmpick.describe import Fact, ModelRow, human_tokens, ranking_counts
 from llmpick.records import (
     CheckReport,
     CloudCost,
@@ -195,12 +195,8 @@ def _caption(r: Ranking) -> str:
         parts.append("input " + ", ".join(c.modalities))
     if c.min_tokens_per_s:
         parts.append(f">= {c.min_tokens_per_s:g} tokens/s")
-    shown = len(r.recommendations)
     why = " (--format json lists each model and why)" if r.excluded else ""
-    return (
-        "; ".join(parts)
-        + f"\n{shown} shown of {r.passed} that pass, {excluded_by(r.excluded)}{why}"
-    )
+    return "; ".join(parts) + f"\n{ranking_counts(r)}{why}"
 
 
 def compact_params(label: str) -> str:
