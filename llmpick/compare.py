@@ -8,6 +8,7 @@ from llmpick.engines import Engine, runs_on
 from llmpick.hardware import Hardware
 from llmpick.licenses import LicenseSpec
 from llmpick.quality import fit_quality
+from llmpick.quant import format_label
 from llmpick.records import CompareRow, Comparison, ModelCard
 from llmpick.scoring import Failure, Request, best_fit, request_context
 
@@ -159,9 +160,7 @@ def _hardware_rows(catalog: Catalog, models: list[ModelCard], hw: Hardware) -> l
             tps_row.append(None)
             continue
         context = request_context(m, req)
-        fmt_row.append(
-            cand.planner.format.name + (" (as released)" if cand.planner.fmt is None else "")
-        )
+        fmt_row.append(format_label(cand.planner.format.name, cand.planner.fmt is None))
         mem_row.append(
             f"{cand.per_gpu_gb:.1f} of {cand.available_gb:.1f} GB per GPU at {context:,}"
         )

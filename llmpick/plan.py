@@ -29,7 +29,7 @@ from llmpick.memory import (
     largest,
 )
 from llmpick.params import count_params, tensor_groups
-from llmpick.quant import FORMATS, Format, get_format, native_format
+from llmpick.quant import AS_RELEASED, FORMATS, Format, format_label, get_format, native_format
 from llmpick.records import FormatFit, MemoryPart, ModelCard, Plan
 
 
@@ -109,10 +109,11 @@ def make_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
         warnings.append(f"{hw.gpu.name} has no FP8 units: an FP8 cache is stored, not computed")
     decode = planner.decode_tokens_per_s(context, opts.batch)
     prefill = planner.prefill_tokens_per_s(context)
+    formats = format_rows(model, hw, opts.engine, opts.kv_dtype, context, opts.batch)
     return Plan(
         model=model.id,
         model_name=model.name,
-        quant=planner.format.name + (" (as released)" if fmt is None else ""),
+        quant=format_label(planner.format.name, fmt is None),
         engine=str(opts.engine),
         mode=str(opts.mode),
         context_tokens=context,
@@ -132,9 +133,23 @@ def make_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
         decode_tokens_per_s_total=round(decode * opts.batch, 1),
         prefill_tokens_per_s=round(prefill, 0) if prefill else None,
         parts=tuple(_parts(planner, est, context, opts.batch)),
-        formats=tuple(format_rows(model, hw, opts.engine, opts.kv_dtype, context, opts.batch)),
+        formats=tuple(formats),
         basis=tuple(_basis(planner, est, context, opts.batch)),
         warnings=tuple(warnings),
+        next_step=None if est.fits else next_step(model, formats, context),
+    )
+
+
+def next_step(model: ModelCard, formats: list[FormatFit], context: int) -> str:
+    """What to try when the plan does not fit: the most precise format that does (most weight
+    bytes), else the command that lists GPUs holding the model at this context."""
+    fitting = sorted((f for f in formats if f.fits), key=lambda f: -f.weights_gb)
+    if fitting:
+        names = [f.quant.removesuffix(AS_RELEASED) for f in fitting]
+        return f"fits as {', '.join(names)}: pass --quant {names[0]}"
+    return (
+        f"no format fits at {context:,} tokens on these GPUs; "
+        f"`llmpick hardware {model.id} --context {context}` lists GPUs that hold it"
     )
 
 
@@ -281,7 +296,7 @@ def format_rows(
         est = planner.estimate(context, batch)
         rows.append(
             FormatFit(
-                quant=planner.format.name + (" (as released)" if fmt is None else ""),
+                quant=format_label(planner.format.name, fmt is None),
                 weights_gb=_r(est.weights_gb),
                 per_gpu_gb=_r(est.per_gpu_gb),
                 fits=est.fits,

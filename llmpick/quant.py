@@ -120,6 +120,12 @@ FORMATS: dict[str, Format] = {
 
 # The planner's "native" format: the checkpoint as released.
 NATIVE = "native"
+AS_RELEASED = " (as released)"
+
+
+def format_label(name: str, released: bool) -> str:
+    """'fp8 (as released)' for the checkpoint's own format, else the format's name."""
+    return name + (AS_RELEASED if released else "")
 
 
 def get_format(name: str) -> Format:

@@ -555,6 +555,10 @@ class Plan(Record):
     formats: tuple[FormatFit, ...]
     basis: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    next_step: str | None = Field(
+        default=None,
+        description="When it does not fit: the format that does, or the command that finds GPUs.",
+    )
 
 
 class Constraints(Record):

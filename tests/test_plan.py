@@ -164,6 +164,27 @@ class TestPlanCommand:
         assert checked.exit_code == 1
         assert "does not fit on 4x NVIDIA A100 SXM4 80GB" in checked.stderr
 
+    def test_next_step_when_it_does_not_fit(self, runner: CliRunner) -> None:
+        # 70B in bf16 does not fit one A100-80; the 4-bit formats do, and fp8 and int8 do not.
+        doc = json.loads(
+            runner.invoke(app, ["plan", "llama3.3:70b", "--gpu", "1xA100-80", "-f", "json"]).stdout
+        )
+        assert [f["quant"] for f in doc["formats"] if f["fits"]] == ["gptq-int4", "awq"]
+        assert doc["next_step"] == "fits as gptq-int4, awq: pass --quant gptq-int4"
+        # 671B fits no format on 4 x A100-80: point at the command that finds GPUs.
+        table = runner.invoke(app, ["plan", "deepseek-v3", "--gpu", "4xA100-80"]).stdout
+        assert (
+            "next: no format fits at 8,192 tokens on these GPUs; `llmpick hardware "
+            "deepseek-ai/DeepSeek-V3 --context 8192` lists GPUs that hold it"
+        ) in " ".join(table.split())
+        md = runner.invoke(app, ["plan", "llama3.3:70b", "--gpu", "1xA100-80", "-f", "markdown"])
+        assert (
+            "**Does not fit: short by 69.78 GB per GPU.** "
+            "Next: fits as gptq-int4, awq: pass --quant gptq-int4."
+        ) in md.stdout
+        fits = runner.invoke(app, ["plan", "llama3.1:8b", "--gpu", "1xL4", "-f", "json"]).stdout
+        assert json.loads(fits)["next_step"] is None
+
     def test_check_passes_when_it_fits(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["plan", "llama3.1:8b", "--gpu", "1xL4", "--check"])
         assert result.exit_code == 0
@@ -188,6 +209,10 @@ class TestPlanCommand:
         result = runner.invoke(app, ["plan", "phi-4", "--gpu", "1xA10", "-f", "markdown"])
         assert result.exit_code == 0
         assert result.stdout.startswith("### Phi-4 on 1x NVIDIA A10")
+        assert (
+            "**Does not fit: short by 10.36 GB per GPU.** "
+            "Next: fits as gptq-int8, fp8, gptq-int4, awq: pass --quant gptq-int8."
+        ) in result.stdout
 
     @pytest.mark.parametrize(
         ("args", "message"),

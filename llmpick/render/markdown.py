@@ -61,15 +61,15 @@ def facts(items: list[Fact], title: str) -> str:
 def plan(p: Plan) -> str:
     """`plan` as Markdown: the breakdown with its basis (for a design doc or PR)."""
     verdict = (
-        f"fits with {p.headroom_gb:.2f} GB headroom per GPU"
+        f"Fits with {p.headroom_gb:.2f} GB headroom per GPU"
         if p.fits
-        else f"does not fit: short by {-p.headroom_gb:.2f} GB per GPU"
+        else f"Does not fit: short by {-p.headroom_gb:.2f} GB per GPU"
     )
     lines = [
         f"### {p.model_name} on {p.gpus}",
         "",
         f"{p.engine}, {p.mode}, {p.quant}; context {p.context_note}; batch {p.batch}. "
-        f"**{verdict.capitalize()}.**",
+        f"**{verdict}.**" + (f" Next: {p.next_step}." if p.next_step else ""),
         "",
         table(
             ["part", "GB per GPU", "how"],

@@ -135,6 +135,8 @@ def plan(p: Plan, explain: bool) -> Group:
     summary.append(verdict + "\n", style="bold green" if p.fits else "bold red")
     if not p.max_context_tokens:
         summary.append("it does not fit at any context in this format\n")
+    if p.next_step:
+        summary.append(f"next: {p.next_step}\n")
     elif p.mode == "inference":
         summary.append(
             f"largest context that fits: {p.max_context_tokens:,} tokens; "
