@@ -29,6 +29,7 @@ BENCHMARKS: dict[str, BenchmarkInfo] = {
     "DROP": BenchmarkInfo("reasoning", "discrete reasoning over paragraphs"),
     # instruction following and chat
     "IFEval": BenchmarkInfo("instruction", "verifiable instruction following"),
+    "IFBench": BenchmarkInfo("instruction", "unseen verifiable output constraints (AI2)"),
     "Arena-Hard": BenchmarkInfo("chat", "hard chat prompts judged against a baseline model"),
     "AlpacaEval-2": BenchmarkInfo("chat", "length-controlled win rate vs a reference model"),
     "MT-Bench": BenchmarkInfo("chat", "multi-turn chat judged by a strong model (score out of 10)"),
@@ -47,6 +48,7 @@ BENCHMARKS: dict[str, BenchmarkInfo] = {
     "Aider-Polyglot": BenchmarkInfo("code", "multi-language code editing (Aider)"),
     "Aider": BenchmarkInfo("code", "Aider's earlier code-editing benchmark"),
     "SWE-bench-Verified": BenchmarkInfo("agentic", "real GitHub issues, human-verified subset"),
+    "SWE-bench-Pro": BenchmarkInfo("agentic", "long-horizon issues, many repositories (Scale AI)"),
     "Codeforces": BenchmarkInfo("code", "competitive programming rating (Elo)"),
     "BigCodeBench": BenchmarkInfo("code", "practical library-heavy Python tasks"),
     "CRUXEval": BenchmarkInfo("code", "code reasoning: predict input/output"),
@@ -73,6 +75,8 @@ BENCHMARKS: dict[str, BenchmarkInfo] = {
     "TAU2-bench": BenchmarkInfo("agentic", "tau-bench second edition"),
     "TAU-bench": BenchmarkInfo("agentic", "tau-bench, domain not stated by the vendor"),
     "BrowseComp": BenchmarkInfo("agentic", "web browsing for hard-to-find facts"),
+    "OSWorld-Verified": BenchmarkInfo("agentic", "computer-use tasks in real desktop apps"),
+    "AndroidWorld": BenchmarkInfo("agentic", "tasks in Android apps"),
     # multilingual
     "MGSM": BenchmarkInfo("multilingual", "GSM8K translated into 10 languages"),
     "MMMLU": BenchmarkInfo("multilingual", "OpenAI's MMLU translated into 14 languages"),
@@ -88,4 +92,7 @@ BENCHMARKS: dict[str, BenchmarkInfo] = {
     "MathVista": BenchmarkInfo("vision", "visual math reasoning"),
     "DocVQA": BenchmarkInfo("vision", "document image question answering"),
     "ChartQA": BenchmarkInfo("vision", "chart question answering"),
+    "MathVision": BenchmarkInfo("vision", "competition math problems with images"),
+    "RealWorldQA": BenchmarkInfo("vision", "real-world spatial questions on photos (xAI)"),
+    "OmniDocBench": BenchmarkInfo("vision", "document parsing: text, tables, formulas, layout"),
 }

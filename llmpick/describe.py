@@ -74,6 +74,8 @@ def license_flags(lic: License, model: ModelCard | None = None) -> list[str]:
     flags = []
     if cond.mau_cap:
         flags.append(f"MAU<{human_count(cond.mau_cap)}")
+    if cond.revenue_cap_usd:
+        flags.append(f"revenue<${human_count(cond.revenue_cap_usd)}/mo")
     if cond.attribution and not lic.permissive:  # notice-keeping is implied by OSI licences
         flags.append("attribution")
     if cond.naming:
@@ -284,6 +286,10 @@ def license_facts(lic: License) -> list[Fact]:
     if cond.mau_cap:
         facts.append(
             Fact("conditions", "monthly active users cap", f"{cond.mau_cap:,}", src),
+        )
+    if cond.revenue_cap_usd:
+        facts.append(
+            Fact("conditions", "monthly revenue cap (USD)", f"{cond.revenue_cap_usd:,}", src)
         )
     if cond.attribution:
         facts.append(Fact("conditions", "attribution", cond.attribution, src))

@@ -100,6 +100,11 @@ def obligations(lic: License, model: ModelCard) -> list[str]:
         duties.append(
             f"{lic.id} MAU cap: a separate licence above {cond.mau_cap:,} monthly active users"
         )
+    if cond.revenue_cap_usd:
+        duties.append(
+            f"{lic.id} revenue cap: no rights if your company's monthly revenue exceeds "
+            f"${cond.revenue_cap_usd:,}"
+        )
     if cond.share_alike:
         duties.append(f"{lic.id} share-alike: derivatives must use the same licence")
     return duties
@@ -123,6 +128,13 @@ def evaluate(catalog: Catalog, model: ModelCard, policy: "Policy") -> tuple[list
             violations.append(
                 f"licence {lic.id} needs a separate licence above {cap:,} monthly active users "
                 f"(policy: {policy.monthly_active_users:,})"
+            )
+        revenue_cap = lic.conditions.revenue_cap_usd
+        revenue = policy.monthly_revenue_usd
+        if revenue_cap and revenue is not None and revenue > revenue_cap:
+            violations.append(
+                f"licence {lic.id} grants no rights above ${revenue_cap:,} monthly revenue "
+                f"(policy: ${revenue:,})"
             )
         if policy.region:
             for rr in applicable_restrictions(lic, model):

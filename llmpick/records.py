@@ -357,6 +357,12 @@ class LicenseConditions(Record):
     mau_cap: int | None = Field(
         None, gt=0, description="Monthly active users above which a separate licence is needed."
     )
+    revenue_cap_usd: int | None = Field(
+        None,
+        gt=0,
+        description="Monthly revenue (USD) of the user's company above which the licence grants "
+        "no rights (Mistral's modified MIT: $20M).",
+    )
     attribution: str | None = Field(None, description="Attribution or notice duty.")
     naming: str | None = Field(None, description="Naming duty for derivatives.")
     acceptable_use_policy: Url | None = None
@@ -694,6 +700,9 @@ class Policy(Record):
     deny_licenses: tuple[str, ...] = ()
     require_commercial_use: StrictBool = False
     monthly_active_users: StrictInt | None = Field(None, ge=0)
+    monthly_revenue_usd: StrictInt | None = Field(
+        None, ge=0, description="Your company's global monthly revenue, for revenue caps."
+    )
     region: str | None = None
     unknown_models: Literal["fail", "warn", "ignore"] = "fail"
     models: tuple[str, ...] = Field((), description="Models the project uses beyond the scan.")

@@ -516,6 +516,11 @@ def _caveats(catalog: Catalog, c: Candidate, qm: QualityModel) -> list[str]:
             out.append(
                 f"{lic.id}: a separate licence is needed above {cond.mau_cap:,} monthly users"
             )
+        if cond.revenue_cap_usd:
+            out.append(
+                f"{lic.id}: no rights if your company's monthly revenue exceeds "
+                f"${cond.revenue_cap_usd:,}"
+            )
         if cond.attribution and not lic.permissive:
             out.append(f"{lic.id} attribution: {cond.attribution}")
         if cond.naming:

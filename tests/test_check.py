@@ -266,6 +266,29 @@ class TestVerdictsAndExitCodes:
         ]
         assert not any(x["ref"]["path"].startswith(("deploy/", "k8s/")) for x in doc["verdicts"])
 
+    def test_revenue_cap(self, runner: CliRunner, tmp_path: Path) -> None:
+        # Devstral 2's modified MIT grants no rights to a company above $20M monthly revenue.
+        (tmp_path / "serve.sh").write_text("vllm serve mistralai/Devstral-2-123B-Instruct-2512\n")
+        big = tmp_path / "big.toml"
+        big.write_text("monthly-revenue-usd = 50_000_000\n")
+        code, out, _ = run(runner, str(tmp_path), "--policy", str(big), "-f", "json")
+        assert code == 1
+        (verdict,) = json.loads(out)["verdicts"]
+        assert verdict["status"] == "violation"
+        assert verdict["reasons"] == [
+            "licence LicenseRef-Mistral-Modified-MIT grants no rights above $20,000,000 monthly "
+            "revenue (policy: $50,000,000)"
+        ]
+        small = tmp_path / "small.toml"
+        small.write_text("monthly-revenue-usd = 5_000_000\n")
+        code, out, _ = run(runner, str(tmp_path), "--policy", str(small), "-f", "json")
+        assert code == 0
+        (verdict,) = json.loads(out)["verdicts"]
+        assert verdict["obligations"][-1] == (
+            "LicenseRef-Mistral-Modified-MIT revenue cap: no rights if your company's monthly "
+            "revenue exceeds $20,000,000"
+        )
+
     def test_region_and_policy_models(self, runner: CliRunner) -> None:
         code, out, _ = run(
             runner,

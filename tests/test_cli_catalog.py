@@ -18,9 +18,10 @@ BUILT_IN_LICENCES = (
     "Apache-2.0, LicenseRef-Cohere-CC-BY-NC-4.0, LicenseRef-DeepSeek, LicenseRef-Gemma, "
     "LicenseRef-Kimi-Modified-MIT, LicenseRef-Llama-3.1, LicenseRef-Llama-3.2, "
     "LicenseRef-Llama-3.3, LicenseRef-Llama-4, LicenseRef-MiniMax-M2-Modified-MIT, "
-    "LicenseRef-Mistral-Non-Production, "
+    "LicenseRef-MiniMax-M2.1-Modified-MIT, LicenseRef-MiniMax-Model-License, "
+    "LicenseRef-Mistral-Modified-MIT, LicenseRef-Mistral-Non-Production, "
     "LicenseRef-Mistral-Research, LicenseRef-NVIDIA-Open-Model, LicenseRef-Qwen, "
-    "LicenseRef-Qwen-Research, LicenseRef-Tencent-Hunyuan-Community, MIT"
+    "LicenseRef-Qwen-Research, LicenseRef-Qwen3.8-Max, LicenseRef-Tencent-Hunyuan-Community, MIT"
 )
 
 
@@ -115,7 +116,7 @@ class TestList:
         code, out, _ = run(runner, "list", "--family", "gpt-oss")
         assert code == 0
         assert "openai/gpt-oss-120b" in out
-        assert "2 of 96 models; family gpt-oss" in out
+        assert "2 of 109 models; family gpt-oss" in out
 
     def test_markdown(self, runner: CliRunner) -> None:
         code, out, _ = run(runner, "list", "--family", "phi", "-f", "markdown")
@@ -161,6 +162,16 @@ class TestLicense:
         code, _, err = run(runner, "license", "GPL-9")
         assert code == 3
         assert err.startswith("error: unknown licence: GPL-9\n")
+
+    def test_revenue_cap_is_a_condition(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "license", "LicenseRef-Mistral-Modified-MIT", "-f", "json")
+        assert code == 0
+        assert json.loads(out)["conditions"]["revenue_cap_usd"] == 20_000_000
+        _, out, _ = run(runner, "license", "LicenseRef-Mistral-Modified-MIT")
+        assert "monthly revenue cap (USD)" in out and "20,000,000" in out
+        _, out, _ = run(runner, "compare", "devstral-2", "devstral-small-2", "-f", "json")
+        rows = {r["label"]: r["values"] for r in json.loads(out)["rows"]}
+        assert rows["conditions"] == ["revenue<$20M/mo, attribution", "-"]
 
     def test_unknown_hint_lists_the_licences_or_the_nearest(self, runner: CliRunner) -> None:
         _, _, err = run(runner, "license", "GPL-9")
@@ -209,7 +220,7 @@ class TestCatalogValidate:
         code, out, err = run(runner, "catalog", "validate")
         assert code == 0
         assert out == ""
-        assert err.startswith("catalog OK: 96 models, 17 licences, ")
+        assert err.startswith("catalog OK: 109 models, 21 licences, ")
         assert err.rstrip().endswith("all with a source (prices with their date)")
 
     def test_architecture_that_does_not_add_up_fails(self, runner: CliRunner, data: Path) -> None:

@@ -224,9 +224,9 @@ class TestRecommendCommand:
         assert first["rank"] == 1 and first["fits"] is True
         assert all(set(e) == {"model", "constraint", "reason"} for e in doc["excluded"])
         by = Counter(e["constraint"] for e in doc["excluded"])
-        assert by == {"licence": 7, "language": 46, "fit": 6}
-        assert doc["passed"] == 37 and len(doc["recommendations"]) == 10
-        assert doc["passed"] + len(doc["excluded"]) == 96
+        assert by == {"licence": 7, "language": 56, "fit": 7}
+        assert doc["passed"] == 39 and len(doc["recommendations"]) == 10
+        assert doc["passed"] + len(doc["excluded"]) == 109
         assert "10 recommended" in result.stderr
 
     def test_table_markdown_csv(self, runner: CliRunner) -> None:
@@ -284,17 +284,18 @@ class TestRecommendCommand:
         args = ["recommend", "--gpu", "1xA100-80", "--lang", "fr"]
         table = runner.invoke(app, args)
         assert (
-            "10 shown of 37 that pass, 59 excluded: licence 7, language 46, fit 6 (--format json"
+            "10 shown of 39 that pass, 70 excluded: licence 7, language 56, fit 7 (--format json"
             in table.stdout
         )
         md = runner.invoke(app, [*args, "-f", "markdown"])
         assert md.stdout.endswith(
-            "\n10 shown of 37 that pass, 59 excluded: licence 7, language 46, fit 6; "
+            "\n10 shown of 39 that pass, 70 excluded: licence 7, language 56, fit 7; "
             "`--format json` lists each model and why.\n"
         )
         none = runner.invoke(app, ["recommend", "--gpu", "1xA100-80", "--context", "10000000"])
         assert none.exit_code == 0
-        assert "0 shown of 0 that pass, 96 excluded: licence 7, context 88, fit 1 (" in none.stdout
+        counts = "0 shown of 0 that pass, 109 excluded: licence 7, context 101, fit 1 ("
+        assert counts in none.stdout
         assert "no model passes every constraint; the count per filter is above" in none.stdout
 
     def test_an_engine_that_cannot_run_on_the_gpus_is_refused(self, runner: CliRunner) -> None:
