@@ -84,7 +84,7 @@ def throughput(planner: Planner, work: Workload) -> Throughput | None:
     compute_rate = planner.prefill_tokens_per_s(mean_context)
     if prefill is None or compute_rate is None:
         return None
-    memory_s = 1 / planner.decode_tokens_per_s(mean_context, batch)
+    memory_s = planner.decode_step(mean_context, batch).total_s
     compute_s = batch / compute_rate
     step = max(memory_s, compute_s)
     per_request_s = work.output_tokens * step / batch + work.input_tokens / prefill
@@ -106,7 +106,8 @@ def throughput(planner: Planner, work: Workload) -> Throughput | None:
 def _basis(engine: Engine) -> list[str]:
     return [
         f"decode: max(bytes read per step / (bandwidth x {BANDWIDTH_EFFICIENCY[engine]:.2f} x "
-        f"TP), 2 x active params x sequences / (dense TFLOPS x {PREFILL_MFU} x GPUs))",
+        "TP) + fixed per-step, all-reduce and MoE routing costs (plan --explain shows them), "
+        f"2 x active params x sequences / (dense TFLOPS x {PREFILL_MFU} x GPUs))",
         f"prefill: prompt tokens / (dense TFLOPS x {PREFILL_MFU} x GPUs / FLOPs per token)",
         "per request: output tokens x step time / sequences + input tokens / prefill rate "
         "(prefill and decode not overlapped: a floor on throughput)",

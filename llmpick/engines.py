@@ -262,7 +262,24 @@ BANDWIDTH_EFFICIENCY = {
     Engine.TGI: 0.7,
     Engine.LLAMA_CPP: 0.65,
     Engine.OLLAMA: 0.65,
-    Engine.TRANSFORMERS: 0.45,
+    Engine.TRANSFORMERS: 0.6,
 }
+# What a batch-1 decode step costs beyond reading memory, fitted to published measurements
+# (docs/memory.md, "Speed"). A fixed cost per step (scheduling, sampling, kernel launches):
+STEP_FIXED_S = {
+    Engine.VLLM: 3.3e-3,  # vLLM 0.6.3, A100 80GB: Qwen2.5 0.5B-32B fit
+    Engine.SGLANG: 1.8e-3,  # SGLang 0.4.6, H20: Qwen3 0.6B-32B fit
+    Engine.LMDEPLOY: 3.3e-3,  # not measured: vLLM's figure
+    Engine.TGI: 3.3e-3,  # not measured: vLLM's figure
+}
+TP_SYNC_S_PER_LAYER = 64e-6  # two all-reduces per layer under tensor parallelism (72B, TP 2 and 4)
+MOE_S_PER_LAYER = 23e-6  # routing and expert dispatch per MoE layer (Qwen3-30B-A3B, SGLang)
+# transformers runs eagerly: Python launches every layer's kernels, so a step takes at least this
+# per layer (Qwen2.5 0.5B-32B on an A100; bandwidth efficiency 0.6 from the 32B and 72B rows).
+LAYER_FLOOR_S = {Engine.TRANSFORMERS: 0.85e-3}
+SPEED_SOURCES = (
+    "https://github.com/QwenLM/Qwen2.5/blob/a912d239c2d0e2e5d10bb8d02e6f5685edb43e68/docs/source/benchmark/speed_benchmark.rst",
+    "https://github.com/QwenLM/Qwen3/blob/c7f51a1a1ce3d4bb750bc545cd2673fff4c5a8f9/docs/source/getting_started/speed_benchmark.md",
+)
 # Fraction of peak tensor throughput a prefill achieves (model FLOPs utilisation, assumed).
 PREFILL_MFU = 0.4

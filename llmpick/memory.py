@@ -15,8 +15,12 @@ from llmpick.engines import (
     BANDWIDTH_EFFICIENCY,
     DRIVER_VISIBLE,
     KV_BYTES,
+    LAYER_FLOOR_S,
+    MOE_S_PER_LAYER,
     PREFILL_MFU,
     PROFILES,
+    STEP_FIXED_S,
+    TP_SYNC_S_PER_LAYER,
     Engine,
     EngineProfile,
 )
@@ -244,6 +248,20 @@ class KvShape:
         )
 
 
+class DecodeStep(NamedTuple):
+    """One decode step's time in parts (seconds)."""
+
+    bandwidth_s: float  # weights and caches read at the engine's share of the bandwidth
+    fixed_s: float  # per step, whatever the model (scheduling, sampling, launches)
+    tp_sync_s: float  # all-reduces, per layer, under tensor parallelism
+    moe_s: float  # routing and expert dispatch, per MoE layer
+    floor_s: float  # eager engines: the per-layer launch time the step cannot beat
+
+    @property
+    def total_s(self) -> float:
+        return max(self.bandwidth_s + self.fixed_s + self.tp_sync_s + self.moe_s, self.floor_s)
+
+
 class Dims(NamedTuple):
     """The architecture numbers the memory and speed maths use (per model, format-free)."""
 
@@ -262,6 +280,8 @@ class Dims(NamedTuple):
     windowed_layers: int
     window: int
     state_per_seq: float  # linear-attention state, bytes per sequence (16-bit)
+    layers: int
+    moe_layers: int
 
 
 @lru_cache(maxsize=65536)
@@ -297,6 +317,8 @@ def dims_of(arch: Architecture) -> Dims:
         windowed_layers=arch.windowed_layers,
         window=arch.sliding_window or 0,
         state_per_seq=state,
+        layers=arch.layers,
+        moe_layers=arch.layers - arch.moe.dense_layers if arch.moe else 0,
     )
 
 
@@ -584,10 +606,23 @@ class Sizing:
         return largest(lambda b: self.fits(context, b, context), 1, limit, guess)
 
     def decode_tokens_per_s(self, context: int, batch: int) -> float:
-        """Per-sequence decode speed: bytes read per step / (bandwidth x efficiency x TP)."""
+        """Per-sequence decode speed: one token per sequence each step."""
+        return 1 / self.decode_step(context, batch).total_s
+
+    def decode_step(self, context: int, batch: int) -> "DecodeStep":
+        """The time of one decode step, in parts: reading memory at the engine's share of the
+        bandwidth, plus the costs fitted to measurements (engines.STEP_FIXED_S and after)."""
         read = self.bytes_read_per_step(context, batch)
         bw = self.hw.gpu.bandwidth_gb_s * GB * BANDWIDTH_EFFICIENCY[self.engine] * self.layout.tp
-        return bw / read
+        fixed = STEP_FIXED_S.get(self.engine)
+        dims = self.dims
+        return DecodeStep(
+            bandwidth_s=read / bw,
+            fixed_s=fixed or 0.0,
+            tp_sync_s=TP_SYNC_S_PER_LAYER * dims.layers if fixed and self.layout.tp > 1 else 0.0,
+            moe_s=MOE_S_PER_LAYER * dims.moe_layers if fixed else 0.0,
+            floor_s=LAYER_FLOOR_S.get(self.engine, 0.0) * dims.layers,
+        )
 
     def bytes_read_per_step(self, context: int, batch: int) -> float:
         """Weights a decode step reads (all but the input embedding; MoE: the experts the batch

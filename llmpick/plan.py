@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from llmpick.engines import (
     BANDWIDTH_EFFICIENCY,
     DRIVER_VISIBLE,
+    MOE_S_PER_LAYER,
     NON_TORCH_GB,
     NON_TORCH_TP_GB,
     PREFILL_MFU,
     PROFILES,
+    TP_SYNC_S_PER_LAYER,
     Engine,
     refuses,
     runs_on,
@@ -266,13 +268,7 @@ def _basis(planner: Planner, est: Estimate, context: int, batch: int) -> list[st
             f"layout: tensor parallel {layout.tp} (divides {heads} attention heads) x "
             f"{layout.pp} pipeline stage(s) over {planner.hw.nodes} node(s)"
         )
-    eff = BANDWIDTH_EFFICIENCY[planner.engine]
-    read = planner.bytes_read_per_step(context, batch) / GB
-    lines.append(
-        f"decode (estimate): {read:.2f} GB read per step / ({gpu.bandwidth_gb_s:g} GB/s x "
-        f"{eff:.0%} assumed efficiency x TP {layout.tp}); a bandwidth bound, so an upper "
-        "limit where kernel launches and routing dominate (small or MoE models)"
-    )
+    lines.append(decode_basis(planner, context, batch))
     tflops = gpu.bf16_tflops or gpu.fp16_tflops
     if tflops:
         lines.append(
@@ -282,6 +278,42 @@ def _basis(planner: Planner, est: Estimate, context: int, batch: int) -> list[st
     else:
         lines.append(f"prefill: no estimate ({gpu.name} has no published TFLOPS)")
     return lines
+
+
+def decode_basis(planner: Planner, context: int, batch: int) -> str:
+    """The decode step's parts, each with its figure, and what they were fitted to."""
+    step = planner.decode_step(context, batch)
+    dims = planner.dims
+    eff = BANDWIDTH_EFFICIENCY[planner.engine]
+    read = planner.bytes_read_per_step(context, batch) / GB
+    parts = [
+        f"{read:.2f} GB read / ({planner.hw.gpu.bandwidth_gb_s:g} GB/s x {eff:.0%} efficiency x "
+        f"TP {planner.layout.tp}) = {step.bandwidth_s * 1e3:.2f} ms"
+    ]
+    if step.fixed_s:
+        parts.append(f"{step.fixed_s * 1e3:.2f} ms fixed per step")
+    if step.tp_sync_s:
+        parts.append(
+            f"{dims.layers} layers x {TP_SYNC_S_PER_LAYER * 1e6:.0f} us of all-reduce = "
+            f"{step.tp_sync_s * 1e3:.2f} ms"
+        )
+    if step.moe_s:
+        parts.append(
+            f"{dims.moe_layers} MoE layers x {MOE_S_PER_LAYER * 1e6:.0f} us of routing = "
+            f"{step.moe_s * 1e3:.2f} ms"
+        )
+    line = "decode (estimate): " + " + ".join(parts)
+    if step.floor_s:
+        line += (
+            f"; eager launches take at least {dims.layers} layers x "
+            f"{step.floor_s / dims.layers * 1e3:.2f} ms = {step.floor_s * 1e3:.2f} ms"
+        )
+    line += f"; {step.total_s * 1e3:.2f} ms a step"
+    if step.fixed_s or step.floor_s:
+        return line + " (fixed costs fitted to Qwen's published batch-1 speeds, docs/memory.md)"
+    return line + (
+        f" (no per-step cost measured for {planner.engine}: an upper limit for small models)"
+    )
 
 
 def format_rows(

@@ -537,7 +537,10 @@ def _caveats(catalog: Catalog, c: Candidate, qm: QualityModel) -> list[str]:
             f"{len(lone)} benchmark result(s) have no peer with the same variant and were not "
             "used: " + ", ".join(f"{n} [{v}]" for n, v in lone[:4])
         )
-    out.append("speeds are bandwidth-bound estimates; quality uses vendor-reported scores")
+    out.append(
+        "speeds are estimates (memory bandwidth plus per-step costs fitted to published "
+        "measurements); quality uses vendor-reported scores"
+    )
     return out
 
 
