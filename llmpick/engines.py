@@ -277,9 +277,5 @@ MOE_S_PER_LAYER = 23e-6  # routing and expert dispatch per MoE layer (Qwen3-30B-
 # transformers runs eagerly: Python launches every layer's kernels, so a step takes at least this
 # per layer (Qwen2.5 0.5B-32B on an A100; bandwidth efficiency 0.6 from the 32B and 72B rows).
 LAYER_FLOOR_S = {Engine.TRANSFORMERS: 0.85e-3}
-SPEED_SOURCES = (
-    "https://github.com/QwenLM/Qwen2.5/blob/a912d239c2d0e2e5d10bb8d02e6f5685edb43e68/docs/source/benchmark/speed_benchmark.rst",
-    "https://github.com/QwenLM/Qwen3/blob/c7f51a1a1ce3d4bb750bc545cd2673fff4c5a8f9/docs/source/getting_started/speed_benchmark.md",
-)
 # Fraction of peak tensor throughput a prefill achieves (model FLOPs utilisation, assumed).
 PREFILL_MFU = 0.4
