@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from llmpick.catalog import Catalog
-from llmpick.describe import human_params, human_tokens, license_flags
+from llmpick.describe import human_params, human_tokens
 from llmpick.engines import Engine, runs_on
 from llmpick.hardware import Hardware
 from llmpick.licenses import LicenseSpec
@@ -11,6 +11,7 @@ from llmpick.quality import fit_quality
 from llmpick.quant import format_label
 from llmpick.records import CompareRow, Comparison, ModelCard
 from llmpick.scoring import Failure, Request, best_fit, request_context
+from llmpick.terms import license_flags
 
 
 def _fmt(value: float, unit: str) -> str:

@@ -10,10 +10,9 @@ from llmpick.records import (
     CONSTRAINTS,
     License,
     ModelCard,
-    ModelFacts,
     Ranking,
-    RegionalRestriction,
 )
+from llmpick.terms import license_flags, license_terms
 
 
 @dataclass(frozen=True)
@@ -62,49 +61,6 @@ def params_label(model: ModelCard) -> str:
     if model.params_active_b is None:
         return total
     return f"{human_params(model.params_active_b)} / {total}"
-
-
-def license_flags(lic: License, model: ModelCard | None = None) -> list[str]:
-    """Short condition flags: 'MAU<700M', 'attribution', 'naming', 'AUP', 'region:eu'.
-
-    Given a model, regional restrictions that cover only multimodal models are left out for
-    text-only models.
-    """
-    cond = lic.conditions
-    flags = []
-    if cond.mau_cap:
-        flags.append(f"MAU<{human_count(cond.mau_cap)}")
-    if cond.revenue_cap_usd:
-        flags.append(f"revenue<${human_count(cond.revenue_cap_usd)}/mo")
-    if cond.attribution and not lic.permissive:  # notice-keeping is implied by OSI licences
-        flags.append("attribution")
-    if cond.naming:
-        flags.append("naming")
-    if cond.acceptable_use_policy:
-        flags.append("AUP")
-    if cond.share_alike:
-        flags.append("share-alike")
-    regions = sorted({r for rr in applicable_restrictions(lic, model) for r in rr.regions})
-    flags += [f"region:{r}" for r in regions]
-    return flags
-
-
-def applicable_restrictions(
-    lic: License, model: ModelFacts | None = None
-) -> list[RegionalRestriction]:
-    """The licence's regional restrictions that bind this model (all of them if no model)."""
-    multimodal = model is None or any(m != "text" for m in model.modalities)
-    return [
-        rr for rr in lic.conditions.regional_restrictions if rr.applies_to == "all" or multimodal
-    ]
-
-
-def human_count(n: int) -> str:
-    """700000000 -> '700M', 100000000 -> '100M', 1500 -> '1.5K'."""
-    for unit, size in (("B", 10**9), ("M", 10**6), ("K", 10**3)):
-        if n >= size:
-            return f"{n / size:.1f}".rstrip("0").rstrip(".") + unit
-    return str(n)
 
 
 def _arch_facts(model: ModelCard) -> list[Fact]:
@@ -272,7 +228,6 @@ def model_document(model: ModelCard, catalog: Catalog) -> dict[str, Any]:
 
 def license_facts(lic: License) -> list[Fact]:
     """Every term `license` prints, with the licence text as source."""
-    cond = lic.conditions
     src = lic.source
     facts = [
         Fact("licence", "id", lic.id, src),
@@ -283,32 +238,7 @@ def license_facts(lic: License) -> list[Fact]:
         Fact("licence", "permissive", "yes" if lic.permissive else "no", src),
         Fact("licence", "summary", lic.summary, src),
     ]
-    if cond.mau_cap:
-        facts.append(
-            Fact("conditions", "monthly active users cap", f"{cond.mau_cap:,}", src),
-        )
-    if cond.revenue_cap_usd:
-        facts.append(
-            Fact("conditions", "monthly revenue cap (USD)", f"{cond.revenue_cap_usd:,}", src)
-        )
-    if cond.attribution:
-        facts.append(Fact("conditions", "attribution", cond.attribution, src))
-    if cond.naming:
-        facts.append(Fact("conditions", "naming", cond.naming, src))
-    if cond.acceptable_use_policy:
-        facts.append(Fact("conditions", "acceptable use policy", cond.acceptable_use_policy, src))
-    for rr in cond.regional_restrictions:
-        scope = "multimodal models" if rr.applies_to == "multimodal" else "all models"
-        facts.append(
-            Fact(
-                "conditions",
-                f"regional restriction ({', '.join(rr.regions)}; {scope})",
-                rr.text,
-                src,
-            )
-        )
-    facts.append(Fact("conditions", "share-alike", "yes" if cond.share_alike else "no", src))
-    facts += [Fact("conditions", "other", text, src) for text in cond.other]
+    facts += [Fact("conditions", t.label, t.value, src) for t in license_terms(lic)]
     return facts
 
 

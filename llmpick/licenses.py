@@ -84,35 +84,9 @@ def _failure(lic: License, spec: LicenseSpec) -> str | None:
     return None
 
 
-def obligations(lic: License, model: ModelCard) -> list[str]:
-    """The duties that come with using the model under this licence."""
-    cond = lic.conditions
-    duties = []
-    if cond.attribution:
-        duties.append(f"{lic.id} attribution: {cond.attribution}")
-    if cond.naming:
-        duties.append(f"{lic.id} naming: {cond.naming}")
-    if cond.acceptable_use_policy:
-        duties.append(
-            f"{lic.id} AUP: follow the acceptable use policy {cond.acceptable_use_policy}"
-        )
-    if cond.mau_cap:
-        duties.append(
-            f"{lic.id} MAU cap: a separate licence above {cond.mau_cap:,} monthly active users"
-        )
-    if cond.revenue_cap_usd:
-        duties.append(
-            f"{lic.id} revenue cap: no rights if your company's monthly revenue exceeds "
-            f"${cond.revenue_cap_usd:,}"
-        )
-    if cond.share_alike:
-        duties.append(f"{lic.id} share-alike: derivatives must use the same licence")
-    return duties
-
-
 def evaluate(catalog: Catalog, model: ModelCard, policy: "Policy") -> tuple[list[str], list[str]]:
     """(violations, obligations) of a model under a policy, over its own and inherited licences."""
-    from llmpick.describe import applicable_restrictions
+    from llmpick.terms import applicable_restrictions, obligations
 
     violations: list[str] = []
     duties: list[str] = []

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from llmpick import languages as lang_names
 from llmpick.catalog import Catalog
-from llmpick.describe import applicable_restrictions, human_params, license_flags
+from llmpick.describe import human_params
 from llmpick.engines import Engine, check_runs_on, loads
 from llmpick.hardware import Hardware
 from llmpick.index import HF_ENGINES, Row, lightest
@@ -41,6 +41,8 @@ from llmpick.records import (
     Recommendation,
     ScoreTerm,
 )
+from llmpick.terms import applicable_restrictions, license_flags
+from llmpick.terms import caveats as license_caveats
 
 USE_CASE_CONTEXT = {"long-context": 131072, "rag": 32768}
 USE_CASE_MODALITY = {"multimodal": Modality.IMAGE}
@@ -511,24 +513,7 @@ def _quality_reason(c: Candidate, qm: QualityModel, use_case: str) -> str:
 def _caveats(catalog: Catalog, c: Candidate, qm: QualityModel) -> list[str]:
     out = []
     for lic in catalog.licenses_of(c.model):
-        cond = lic.conditions
-        if cond.mau_cap:
-            out.append(
-                f"{lic.id}: a separate licence is needed above {cond.mau_cap:,} monthly users"
-            )
-        if cond.revenue_cap_usd:
-            out.append(
-                f"{lic.id}: no rights if your company's monthly revenue exceeds "
-                f"${cond.revenue_cap_usd:,}"
-            )
-        if cond.attribution and not lic.permissive:
-            out.append(f"{lic.id} attribution: {cond.attribution}")
-        if cond.naming:
-            out.append(f"{lic.id} naming: {cond.naming}")
-        if cond.acceptable_use_policy:
-            out.append(f"{lic.id}: acceptable use policy {cond.acceptable_use_policy}")
-        for rr in applicable_restrictions(lic, c.model):
-            out.append(f"{lic.id} regional restriction ({', '.join(rr.regions)}): {rr.text}")
+        out += license_caveats(lic, c.model)
         if lic.commercial_use.value == "no":
             out.append(f"{lic.id}: no commercial use")
     lone = qm.lone.get(c.model.id, [])

@@ -235,10 +235,10 @@ class TestVerdictsAndExitCodes:
         )
         kinds = [o.split(":", 1)[0] for o in llama["obligations"]]
         assert kinds == [
+            "LicenseRef-Llama-3.3 MAU cap",
             "LicenseRef-Llama-3.3 attribution",
             "LicenseRef-Llama-3.3 naming",
             "LicenseRef-Llama-3.3 AUP",
-            "LicenseRef-Llama-3.3 MAU cap",
         ]
 
     def test_allow_list_and_inherited_licences(self, runner: CliRunner) -> None:
@@ -284,7 +284,7 @@ class TestVerdictsAndExitCodes:
         code, out, _ = run(runner, str(tmp_path), "--policy", str(small), "-f", "json")
         assert code == 0
         (verdict,) = json.loads(out)["verdicts"]
-        assert verdict["obligations"][-1] == (
+        assert verdict["obligations"][0] == (
             "LicenseRef-Mistral-Modified-MIT revenue cap: no rights if your company's monthly "
             "revenue exceeds $20,000,000"
         )
