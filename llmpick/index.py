@@ -95,6 +95,20 @@ def split(row: Row, fmt: Format | None, gpu: Gpu) -> WeightSplit:
     return hf_split(row.counts, bits, scope)
 
 
+def contenders(
+    formats: Sequence[tuple[Format | None, float, str]],
+) -> list[tuple[Format | None, float, str]]:
+    """The (format, bits, scope) triples that can be the lightest, in their order: per scope,
+    the first with the fewest bits. Bytes per GPU grow with bits for a fixed scope (per_gpu_bytes
+    is linear in the quantized bytes, with positive weights), so no other triple can be lighter,
+    and the first of equals is kept, as `lightest` keeps it."""
+    fewest: dict[str, tuple[float, int]] = {}
+    for i, (_, bits, scope) in enumerate(formats):
+        if scope not in fewest or bits < fewest[scope][0]:
+            fewest[scope] = (bits, i)
+    return [formats[i] for i in sorted(i for _, i in fewest.values())]
+
+
 def lightest(
     row: Row, formats: Sequence[tuple[Format | None, float, str]], layout: Layout
 ) -> Format | None:

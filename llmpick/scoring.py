@@ -13,7 +13,7 @@ from llmpick.catalog import Catalog
 from llmpick.describe import human_params
 from llmpick.engines import Engine, check_runs_on, loads
 from llmpick.hardware import Hardware
-from llmpick.index import HF_ENGINES, Row, lightest
+from llmpick.index import HF_ENGINES, Row, contenders, lightest
 from llmpick.index import sizing as index_sizing
 from llmpick.licenses import LicenseSpec, license_failure
 from llmpick.memory import (
@@ -304,8 +304,8 @@ def best_fit(model: ModelCard, hw: Hardware, req: Request, qm: QualityModel) -> 
 
 @dataclass
 class _ScreenMemo:
-    """Per-run memos of the screen: layouts by attention heads; formats with their bits and
-    scope by (native dtype, scope)."""
+    """Per-run memos of the screen: layouts by attention heads; by (native dtype, scope), the
+    formats that can be the lightest, with their bits and scope."""
 
     layouts: dict[int, Layout] = field(default_factory=dict)
     formats: dict[tuple[Dtype, str], list[tuple[Format | None, float, str]]] = field(
@@ -321,10 +321,17 @@ def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure |
     key = (row.native_dtype, row.native_dtype_scope)
     formats = memo.formats.get(key)
     if formats is None:
-        formats = memo.formats[key] = [
-            (f, *hf_bits_and_scope(row.native_dtype.value, row.native_dtype_scope, f, hw.gpu.fp4))
-            for f in serving_formats(row, req.engine, hw.gpu)
-        ]
+        formats = memo.formats[key] = contenders(
+            [
+                (
+                    f,
+                    *hf_bits_and_scope(
+                        row.native_dtype.value, row.native_dtype_scope, f, hw.gpu.fp4
+                    ),
+                )
+                for f in serving_formats(row, req.engine, hw.gpu)
+            ]
+        )
     if not formats:
         return no_format(hw, req.engine)
     layout = memo.layouts.get(row.dims.heads)

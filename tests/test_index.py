@@ -10,8 +10,9 @@ import pytest
 from llmpick.catalog import Catalog, load_catalog
 from llmpick.engines import Engine
 from llmpick.hardware import parse_gpu_spec
-from llmpick.index import HF_ENGINES, lightest, sizing
+from llmpick.index import HF_ENGINES, contenders, lightest, sizing
 from llmpick.memory import Planner, hf_bits_and_scope, layout_for, weights_per_gpu
+from llmpick.quant import FORMATS
 from llmpick.scoring import Request, recommend, serving_formats
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,19 @@ class TestRowsSizeLikeThePlanner:
                 for f in formats
             ]
             assert lightest(row, triples, layout) == formats[sizes.index(min(sizes))]
+            assert lightest(row, contenders(triples), layout) == lightest(row, triples, layout)
+
+    def test_contenders_keep_the_first_with_fewest_bits_per_scope(self) -> None:
+        fp8, awq, gptq4 = (FORMATS[name] for name in ("fp8", "awq", "gptq-int4"))
+        triples = [
+            (None, 16.0, "linear"),
+            (fp8, 8.0, "linear"),
+            (awq, 4.25, "linear"),
+            (gptq4, 4.25, "linear"),
+            (None, 4.25, "experts"),
+        ]
+        assert contenders(triples) == [(awq, 4.25, "linear"), (None, 4.25, "experts")]
+        assert contenders([]) == []
 
 
 # Every hardware x use case x language, with the engine and the number of places cycling.
