@@ -65,6 +65,22 @@ FLOOR_TYPER = [
     "except SystemExit: pass\n"
     "sys.stdout.flush(); os._exit(0)",
 ]
+# The stack with no command-line layer at all: one frozen record with its validator deferred
+# (as llmpick's are), built from cached values, and one rich Table of one row printed; no yaml,
+# which recommend never imports (its catalog comes from the cache). Whatever parses the
+# arguments, a recommend that draws a table pays at least this.
+FLOOR_NO_CLI = [
+    PY,
+    "-c",
+    "import io, pydantic, rich; from pydantic import BaseModel, ConfigDict\n"
+    "class M(BaseModel):\n"
+    "    model_config = ConfigDict(frozen=True, defer_build=True)\n"
+    "    x: int\n"
+    "m = M.model_construct(x=1)\n"
+    "from rich.console import Console; from rich.table import Table\n"
+    "t = Table('a'); t.add_row(str(m.x)); Console(file=io.StringIO()).print(t)\n"
+    "import os; os._exit(0)",
+]
 LLMPICK = [PY, "-m", "llmpick"]
 
 COLD: dict[str, list[str]] = {
@@ -187,17 +203,18 @@ def main() -> None:
         env["PYTHONPATH"] = str(ROOT)
         print(f"{'':<28} {'median s':>8} {'best s':>8}  x floor: median, best")
         cold = timed_together(
-            [FLOOR, FLOOR_TABLE, FLOOR_TYPER, FLOOR_USE]
+            [FLOOR, FLOOR_TABLE, FLOOR_TYPER, FLOOR_USE, FLOOR_NO_CLI]
             + [LLMPICK + argv for argv in COLD.values()],
             args.runs,
             env,
         )
-        floor, table_floor, typer_floor, use_floor = cold[:4]
+        floor, table_floor, typer_floor, use_floor, no_cli_floor = cold[:5]
         row("import floor", *floor, floor)
         row("import floor + rich.table", *table_floor, floor)
         row("a typer hello-world", *typer_floor, floor, "2 commands, 2 options, 1 line printed")
         row("floor + first use", *use_floor, floor, "a BaseModel, a TypeAdapter, a rich Table")
-        for name, (median, fastest) in zip(COLD, cold[4:], strict=True):
+        row("pydantic + rich, no CLI", *no_cli_floor, floor, "a record and a 1-row Table, no typer")
+        for name, (median, fastest) in zip(COLD, cold[5:], strict=True):
             target = ""
             if name == "recommend":
                 target = (
@@ -215,6 +232,7 @@ def main() -> None:
                 ("import floor", FLOOR),
                 ("a typer hello-world", FLOOR_TYPER),
                 ("floor + first use", FLOOR_USE),
+                ("pydantic + rich, no CLI", FLOOR_NO_CLI),
             ] + [(name, LLMPICK + argv) for name, argv in COLD.items()]
             base = None
             print(f"\n{'instructions (callgrind)':<28} {'millions':>8}  x floor")
