@@ -234,6 +234,7 @@ def main() -> None:
                 ("floor + first use", FLOOR_USE),
                 ("pydantic + rich, no CLI", FLOOR_NO_CLI),
             ] + [(name, LLMPICK + argv) for name, argv in COLD.items()]
+            counted.append(("recommend without typer", [PY, str(ROOT / "bench" / "no_cli.py")]))
             base = None
             print(f"\n{'instructions (callgrind)':<28} {'millions':>8}  x floor")
             for name, argv in counted:
