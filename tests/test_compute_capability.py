@@ -30,12 +30,17 @@ class TestCatalog:
             "a100-pcie-80": "8.0", "h100-pcie": "9.0", "h100-sxm": "9.0", "h100-nvl": "9.0",
             "h200-sxm": "9.0", "b200": "10.0", "rtx3090": "8.6", "rtx4090": "8.9",
             "rtx4080": "8.9", "rtx5090": "12.0",
+            # NVIDIA's CUDA GPU Compute Capability page, for cards CUTLASS's table does not name
+            "l4": "8.9", "l40s": "8.9", "rtx-a6000": "8.6", "rtx-6000-ada": "8.9",
+            "rtx-pro-6000-blackwell": "12.0", "gh200-96": "9.0", "gh200-144": "9.0",
         }  # fmt: skip
         assert {g.compute_capability_source for g in cat.gpus if g.compute_capability} == {
             "https://github.com/NVIDIA/cutlass/blob/7107b05535f8977f5ecb9d01ee203205b1fd9bc4/"
-            "README.md#hardware"
+            "README.md#hardware",
+            "https://developer.nvidia.com/cuda-gpus",
         }
-        assert cat.gpu("b200").sm == 100 and cat.gpu("t4").sm == 75 and cat.gpu("l4").sm is None
+        assert cat.gpu("b200").sm == 100 and cat.gpu("t4").sm == 75 and cat.gpu("l4").sm == 89
+        assert cat.gpu("rtx-pro-6000-blackwell").sm == 120 and cat.gpu("a10g").sm is None
 
     @pytest.mark.parametrize(
         ("change", "message"),
@@ -56,7 +61,7 @@ class TestCatalog:
 
 class TestRefuses:
     def test_thresholds(self, cat: Catalog) -> None:
-        v100, t4, l4, mi250 = (cat.gpu(g) for g in ("v100-sxm2-32", "t4", "l4", "mi250"))
+        v100, t4, a10g, mi250 = (cat.gpu(g) for g in ("v100-sxm2-32", "t4", "a10g", "mi250"))
         assert refuses(Engine.VLLM, "fp8", v100) == (
             "vllm loads fp8 only on compute capability 7.5 or newer; "
             "NVIDIA Tesla V100 SXM2 32GB is 7.0"
@@ -67,14 +72,14 @@ class TestRefuses:
         assert refuses(Engine.VLLM, "gptq-int4", v100) is None
         assert refuses(Engine.VLLM, "bf16", v100) is None
         assert refuses(Engine.LMDEPLOY, "awq", v100) is None  # not gated: minimums not read
-        assert refuses(Engine.VLLM, "mxfp4", l4) is None  # no stated capability: not refused
+        assert refuses(Engine.VLLM, "mxfp4", a10g) is None  # no stated capability: not refused
         assert refuses(Engine.VLLM, "fp8", mi250) is None  # AMD: not NVIDIA's numbering
 
     def test_no_format_names_the_capability_where_known(self, cat: Catalog) -> None:
         assert no_format(parse_gpu_spec(cat, "1xT4"), Engine.SGLANG) == Failure(
             "fit", "sglang loads none of its formats on NVIDIA T4 (compute capability 7.5)"
         )
-        assert no_format(parse_gpu_spec(cat, "1xL4"), Engine.SGLANG) == Failure(
+        assert no_format(parse_gpu_spec(cat, "1xA10G"), Engine.SGLANG) == Failure(
             "fit", "sglang loads none of its formats"
         )
 
