@@ -363,6 +363,22 @@ class TestCompareCommand:
             ["Q8_0", "Q6_K"],
         )
 
+    def test_table_fits_five_models_in_80_columns(self, runner: CliRunner) -> None:
+        models = ["llama3.3:70b", "qwen2.5:72b", "gpt-oss-120b", "deepseek-r1", "phi-4"]
+        result = runner.invoke(app, ["compare", *models, "--gpu", "8xH100"], env={"COLUMNS": "80"})
+        assert result.exit_code == 0
+        lines = result.stdout.splitlines()
+        assert max(len(line) for line in lines) == 80
+        assert lines[6].split() == ["│", "size", "│", "│", "│", "│", "│", "│"]  # a section row
+        assert "│ architect… │" in result.stdout  # the label column is as narrow as it can be
+        assert lines[-3:] == [
+            "* best among models reporting the same variant" + " " * 34,
+            "† other variants: not comparable" + " " * 48,
+            "‡ reported by one model only" + " " * 52,
+        ]
+        aider = next(line for line in lines if "Aider-Pol" in line)
+        assert aider.split("│")[5].strip() == "53.3"  # DeepSeek-R1's column
+
     def test_markdown_is_a_pipe_table(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["compare", "phi-4", "qwen2.5-14b", "-f", "markdown"])
         assert result.stdout.startswith("### Comparison\n\n| ")

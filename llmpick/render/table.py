@@ -328,25 +328,40 @@ def explanation(e: Explanation) -> Group:
     return Group(*items)
 
 
+NOTE_MARKS = "†‡§¶"
+
+
 def comparison(c: Comparison) -> Table:
-    """`compare`: a column per model; the best of identical variants marked with *."""
+    """`compare`: a column per model; a bold row opens each section; the best of identical
+    variants marked with *; row notes as marks in the label, explained in the caption (a note
+    column and a section column cost two columns of a terminal that five models already fill)."""
+    marks: dict[str, str] = {}
+    for row in c.rows:
+        if row.note and row.note not in marks:
+            marks[row.note] = NOTE_MARKS[len(marks) % len(NOTE_MARKS)]
+    caption = "* best among models reporting the same variant" + "".join(
+        f"\n{mark} {note}" for note, mark in marks.items()
+    )
     title = "Comparison" + (f" on {c.gpus}" if c.gpus else "")
-    table = Table(title=title, caption="* best among models reporting the same variant",
-                  caption_justify="left")  # fmt: skip
-    table.add_column("", style="dim", no_wrap=True)
+    table = Table(title=title, caption=caption, caption_justify="left")
     table.add_column("")
     for name in c.names:
-        table.add_column(Text(name), overflow="fold")
-    table.add_column("note", style="dim", overflow="fold")
+        table.add_column(Text(name, overflow="fold"), overflow="fold")
     previous = None
     for row in c.rows:
-        section = row.section if row.section != previous else ""
-        previous = row.section
+        if row.section != previous:
+            if previous is not None:
+                table.add_section()
+            table.add_row(Text(row.section, style="bold"), *([""] * len(c.names)))
+            previous = row.section
+        label = Text(row.label)
+        if row.note:
+            label.append(f" {marks[row.note]}", style="dim")
         cells = [
             Text("-" if v is None else v + (" *" if i in row.best else ""))
             for i, v in enumerate(row.values)
         ]
-        table.add_row(section, Text(row.label), *cells, Text(row.note or ""))
+        table.add_row(label, *cells)
     return table
 
 
