@@ -93,6 +93,14 @@ class QualityModel:
         """The weighted mean SD of the columns this model is compared in (points)."""
         return self.typical.get(model_id, 10.0)
 
+    def loss_at_median(self, points: float) -> float:
+        """Percentile points that `points` benchmark points cost a model at the 50th percentile,
+        with the median model's column SD: a quantization's cost for a model whose own rank is
+        unknown (without it, the fastest, most lossy format would always win for such models)."""
+        sds = sorted(self.typical.values())
+        sd = sds[len(sds) // 2] if sds else 10.0
+        return 50.0 * math.erf(-points / sd / self.theta_sd / math.sqrt(2.0))
+
     def observations(self, model: ModelCard) -> list[Observation]:
         """The model's comparable results with their column statistics and weights."""
         weights = USE_CASES[self.use_case]

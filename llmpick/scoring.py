@@ -203,6 +203,15 @@ def score_format(
                 f"unknown: no {use_case} benchmark result comparable with another model",
             )
         )
+        at_median = "; valued at the median rank, as this model's own is unknown"
+        parts.append(
+            (
+                "quantization",
+                round(qm.loss_at_median(points), 2) + 0.0,  # + 0.0: never print -0.00
+                f"{fmt.name} costs ~{points:.2f} benchmark points ({basis})"
+                + (at_median if points else ""),
+            )
+        )
     parts.append(
         (
             "speed",

@@ -79,6 +79,21 @@ class TestQuantPenalty:
         assert "Neural Magic" in points_lost("awq", 30)[1]
         assert "KL divergence" in points_lost("Q3_K_M", 30)[1]
 
+    def test_unknown_quality_still_pays_for_quantization(self, cat: Catalog) -> None:
+        # Phi-4 has no chat result comparable with another model. Its quantization is valued at
+        # the median rank; without that, int4's speed made it the pick on 2x H100.
+        qm = fit_quality(cat.models, "chat")
+        assert "microsoft/phi-4" not in qm.theta
+        assert qm.loss_at_median(0.0) == 0.0
+        assert qm.loss_at_median(2.0) == pytest.approx(-10.84, abs=0.01)
+        hw = parse_gpu_spec(cat, "2xH100")
+        cand = best_fit(cat.find_model("phi-4"), hw, Request(license=LicenseSpec("any")), qm)
+        assert not isinstance(cand, Failure)
+        assert cand.planner.format.name == "bf16"
+        assert [(n, v) for n, v, _ in cand.parts] == [
+            ("quality", 0.0), ("quantization", 0.0), ("speed", 3.07), ("capacity", 2.0)
+        ]  # fmt: skip
+
 
 class TestFilters:
     def test_first_failed_constraint_is_kept(self, cat: Catalog) -> None:
