@@ -312,6 +312,14 @@ def make_cost(
     best_api = apis[0].per_million_tokens if apis else None
     _, _, planner, tp = _serve(model, hw, size, work)
     notes = []
+    if tp is None:
+        per_gpu, usable, *_ = planner.need(work.context, 1)
+        notes.append(
+            f"{planner.format.name} does not fit on {hw.label} at {work.context:,} tokens "
+            f"({per_gpu:.1f} GB per GPU, {usable:.1f} usable), so it has no on-premises figure; "
+            f"`llmpick plan {model.id} --gpu {hw.count}x{hw.gpu.id} --context {work.context}` "
+            "says which format fits"
+        )
     if not clouds:
         notes.append(
             f"no priced cloud instance with {hw.gpu.name} GPUs serves this model at "

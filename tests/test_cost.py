@@ -246,6 +246,21 @@ class TestCostCli:
         result = runner.invoke(app, ["cost", "no-such-model-xyz", "--gpu", "1xL4"])
         assert result.exit_code == 3
 
+    def test_says_why_there_is_no_on_premises_figure(self, runner: CliRunner) -> None:
+        # Phi-4 in bf16 needs two L4s: the clouds still price 2-8 L4 servers; the user's one L4
+        # gets no figure, and the note says why and what to run next.
+        args = ["cost", "phi-4", "--gpu", "1xL4", "--hardware-usd", "3000", "-f", "json"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0
+        doc = json.loads(result.stdout)
+        assert doc["on_prem"]["copies"] == 0 and doc["on_prem"]["per_million_tokens"] is None
+        assert doc["cloud"]["per_million_tokens"] == 0.2309
+        assert doc["notes"][0] == (
+            "bf16 does not fit on 1x NVIDIA L4 at 1,250 tokens (31.8 GB per GPU, 23.0 usable), "
+            "so it has no on-premises figure; `llmpick plan microsoft/phi-4 --gpu 1xl4 "
+            "--context 1250` says which format fits"
+        )
+
 
 class TestHardware:
     def test_configurations_are_minimal_and_fit(self, cat: Catalog) -> None:
