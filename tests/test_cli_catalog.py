@@ -118,6 +118,22 @@ class TestList:
         assert "openai/gpt-oss-120b" in out
         assert "2 of 109 models; family gpt-oss" in out
 
+    def test_table_fits_80_columns(self, runner: CliRunner) -> None:
+        # A terminal of 80 columns (also rich's width when not a terminal): every column shows,
+        # long ids fold, nothing is cropped.
+        result = runner.invoke(app, ["list", "--family", "llama"], env={"COLUMNS": "80"})
+        assert result.exit_code == 0
+        out = result.stdout
+        lines = out.splitlines()
+        assert max(len(line) for line in lines) == 80
+        assert lines[2].split() == ["Model", "Params", "Ctx", "(conditions)", "Comm.", "Langs",
+                                    "Capabilities"]  # fmt: skip
+        assert lines[4].split() == ["meta-llama/Llama-3.2-1B", "1.24B", "128K", "Llama-3.2",
+                                    "cond.", "8", "tools"]  # fmt: skip
+        assert lines[5].split() == ["-Instruct", "(MAU<700M,"]
+        assert "17/108.6B" in out  # Llama 4 Scout: active/total, as recommend writes it
+        assert lines[-1].rstrip() == "Comm. = commercial use: yes, no, or cond. (with conditions)"
+
     def test_markdown(self, runner: CliRunner) -> None:
         code, out, _ = run(runner, "list", "--family", "phi", "-f", "markdown")
         assert code == 0

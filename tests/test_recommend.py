@@ -295,6 +295,21 @@ class TestRecommendCommand:
             "mistralai/Mistral-Large-Instruct-2411 is excluded by the licence filter: licence"
         )
 
+    def test_table_fits_80_columns(self, runner: CliRunner) -> None:
+        args = ["recommend", "--gpu", "1xA100-80", "--lang", "fr"]
+        result = runner.invoke(app, args, env={"COLUMNS": "80"})
+        lines = result.stdout.splitlines()
+        assert max(len(line) for line in lines) == 80  # the panel; the table is not cropped
+        assert lines[2].split() == ["#", "Model", "Params", "Format", "of", "76.6", "tok/s*",
+                                    "Qual.", "Licence", "Lang/ctx"]  # fmt: skip
+        assert lines[4].split() == ["1", "Qwen2.5-72B-In", "72.7B", "gptq-int4", "46.7", "33",
+                                    "86", "Qwen:", "13/128K"]  # fmt: skip
+        assert lines[5].split() == ["struct", "MAU<100M"]
+        assert lines[-2:] == [
+            "tok/s* = estimated decode tokens/s per sequence; bf16* = the format as released;",
+            "Qual. = quality percentile for the use case (? = unknown)",
+        ]
+
     def test_the_caption_counts_each_filter(self, runner: CliRunner) -> None:
         args = ["recommend", "--gpu", "1xA100-80", "--lang", "fr"]
         table = runner.invoke(app, args)

@@ -37,16 +37,29 @@ CAPABILITY_ABBREV = {
 }
 
 
+COMMERCIAL_ABBREV = {"conditional": "cond."}
+
+
 def model_list(rows: list[ModelRow], caption: str) -> Table:
-    """`list`: one row per model."""
-    table = Table(title="Models", caption=escape(caption), caption_justify="left")
-    table.add_column("Model", no_wrap=True)
+    """`list`: one row per model. It fits 80 columns: long ids fold onto a second line, and
+    only the licence and capability columns wrap."""
+    table = Table(
+        title="Models",
+        caption=escape(caption + "\nComm. = commercial use: yes, no, or cond. (with conditions)"),
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=0,  # the box's blank rule already parts the columns
+    )
+    # Widths cap the wrapping columns, so the model id gets what is left (rich shrinks the
+    # widest columns first, and a column's min_width can push a table past the terminal).
+    table.add_column("Model", overflow="fold")
     table.add_column("Params", justify="right", no_wrap=True)
-    table.add_column("Context", justify="right", no_wrap=True)
-    table.add_column("Licence (conditions)")
-    table.add_column("Commercial", no_wrap=True)
+    table.add_column("Ctx", justify="right", no_wrap=True)
+    table.add_column("Licence (conditions)", overflow="fold", max_width=16)
+    table.add_column("Comm.", no_wrap=True)
     table.add_column("Langs", justify="right", no_wrap=True)
-    table.add_column("Capabilities")
+    table.add_column("Capabilities", max_width=12)
     for row in rows:
         licence = short_license(row.license)
         if row.license_flags:
@@ -55,10 +68,10 @@ def model_list(rows: list[ModelRow], caption: str) -> Table:
         caps += [m for m in row.modalities if m != "text"]
         table.add_row(
             Text(row.id),
-            row.params,
+            row.params.replace("B / ", "/"),  # '17B / 108.6B' -> '17/108.6B', as recommend
             human_tokens(row.context_tokens),
             Text(licence),
-            row.commercial_use,
+            COMMERCIAL_ABBREV.get(row.commercial_use, row.commercial_use),
             str(len(row.languages)) if row.languages else "-",
             Text(" ".join(caps)),
         )
@@ -219,18 +232,23 @@ def ranking(r: Ranking) -> Group:
         caption=escape(_caption(r)),
         caption_justify="left",
         box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
+        show_edge=False,
+        padding=0,  # the box's blank rule already parts the columns
     )
+    # Within 80 columns: one budget per GPU goes in the header (vLLM's is the same for every
+    # model; SGLang's depends on the weights, so it stays in each cell).
+    budgets = {rec.available_gb for rec in r.recommendations}
+    budget = budgets.pop() if len(budgets) == 1 else None
     table.add_column("#", justify="right")
-    table.add_column("Model", overflow="fold", min_width=16)
+    table.add_column("Model", overflow="fold")
     table.add_column("Params", justify="right", no_wrap=True)
     table.add_column("Format", no_wrap=True)
-    table.add_column("GB/GPU", justify="right", no_wrap=True)
+    gb_header = f"GB/GPU\nof {budget:.1f}" if budget is not None else "GB/GPU"
+    table.add_column(gb_header, justify="right", no_wrap=True)
     table.add_column("tok/s*", justify="right")
-    table.add_column("Quality", justify="right")
-    table.add_column("Licence", overflow="fold", min_width=10)
-    table.add_column("Langs/ctx", justify="right", no_wrap=True)
+    table.add_column("Qual.", justify="right")
+    table.add_column("Licence", overflow="fold", max_width=12)
+    table.add_column("Lang/ctx", justify="right", no_wrap=True)
     for rec in r.recommendations:
         licence = short_license(rec.license)
         if rec.license_flags:
@@ -241,20 +259,24 @@ def ranking(r: Ranking) -> Group:
             Text(rec.model.split("/", 1)[1]),
             compact_params(rec.params),
             rec.quant.replace(" (as released)", "*"),
-            f"{rec.total_gb:.1f}/{rec.available_gb:.1f}",
+            f"{rec.total_gb:.1f}" + (f"/{rec.available_gb:.1f}" if budget is None else ""),
             f"{rec.decode_tokens_per_s:,.0f}",
-            f"{rec.quality:.0f}" if rec.quality is not None else "unknown",
+            f"{rec.quality:.0f}" if rec.quality is not None else "?",
             Text(licence),
             f"{langs}/{human_tokens(rec.context_tokens)}",
         )
-    items: list[RenderableType] = [table]
-    if r.recommendations:
-        items.append(top_pick(r))
-    else:
-        items.append(Text("no model passes every constraint; the count per filter is above"))
+    if not r.recommendations:  # no empty table: its width would squeeze the caption
+        return Group(
+            Text("Recommendations: none", style="bold"),
+            Text(_caption(r)),
+            Text("no model passes every constraint; the count per filter is above"),
+        )
+    items: list[RenderableType] = [table, top_pick(r)]
     items.append(
         Text(
-            "* estimated decode tokens/s per sequence; (rel.) = the format as released", style="dim"
+            "tok/s* = estimated decode tokens/s per sequence; bf16* = the format as released; "
+            "Qual. = quality percentile for the use case (? = unknown)",
+            style="dim",
         )
     )
     return Group(*items)
