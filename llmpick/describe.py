@@ -238,7 +238,7 @@ def license_facts(lic: License) -> list[Fact]:
         Fact("licence", "permissive", "yes" if lic.permissive else "no", src),
         Fact("licence", "summary", lic.summary, src),
     ]
-    facts += [Fact("conditions", t.label, t.value, src) for t in license_terms(lic)]
+    facts += [Fact("conditions", t.label, t.value, src) for t in license_terms(lic) if t.fact]
     return facts
 
 

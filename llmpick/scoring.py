@@ -530,8 +530,6 @@ def _caveats(catalog: Catalog, c: Candidate, qm: QualityModel) -> list[str]:
     out = []
     for lic in catalog.licenses_of(c.model):
         out += license_caveats(lic, c.model)
-        if lic.commercial_use.value == "no":
-            out.append(f"{lic.id}: no commercial use")
     lone = qm.lone.get(c.model.id, [])
     if lone:
         out.append(

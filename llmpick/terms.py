@@ -6,7 +6,7 @@ and `recommend`/`compare` as a caveat. A new kind of condition is added here, on
 
 from dataclasses import dataclass
 
-from llmpick.records import License, ModelFacts, RegionalRestriction
+from llmpick.records import CommercialUse, License, ModelFacts, RegionalRestriction
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Term:
     flags: tuple[str, ...] = ()  # short flags for tables: 'MAU<700M', 'region:eu'
     duty: str | None = None  # the obligation `check` lists for a passing reference
     caveat: str | None = None  # the warning beside a recommendation
+    fact: bool = True  # printed among the conditions by `license`
 
 
 def applicable_restrictions(
@@ -39,12 +40,25 @@ def human_count(n: int) -> str:
 
 
 def license_terms(lic: License, model: ModelFacts | None = None) -> list[Term]:
-    """Every condition of the licence, in one order: caps, attribution, naming, acceptable use,
-    regional restrictions (given a model, those that bind it), share-alike, other restrictions.
+    """Every condition of the licence, in one order: non-commercial, caps, attribution, naming,
+    acceptable use, regional restrictions (given a model, those that bind it), share-alike, other
+    restrictions.
     Share-alike is always a term (a fact either way); it flags and binds only when set."""
     cond = lic.conditions
     i = lic.id
     terms = []
+    if lic.commercial_use == CommercialUse.NO:
+        # A policy without require-commercial-use lets it pass: the duty must still be said.
+        # (`license` prints commercial use among the licence's own facts.)
+        terms.append(
+            Term(
+                "commercial use",
+                "no",
+                duty=f"{i} non-commercial: no use for commercial advantage or payment",
+                caveat=f"{i}: no commercial use",
+                fact=False,
+            )
+        )
     if cap := cond.mau_cap:
         terms.append(
             Term(

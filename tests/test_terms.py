@@ -1,10 +1,12 @@
 """Licence conditions, worded once: the fact, flags, duty and caveat of each kind of condition."""
 
+import json
 from typing import Any
 
 import pytest
 
 from llmpick.catalog import load_catalog
+from llmpick.cli import app
 from llmpick.describe import license_facts
 from llmpick.records import License
 from llmpick.terms import Term, caveats, human_count, license_flags, license_terms, obligations
@@ -132,6 +134,32 @@ def test_a_permissive_licence_keeps_notices_without_a_flag() -> None:
     assert caveats(apache) == []
     assert obligations(apache) == ["Apache-2.0 attribution: x"]
     assert license_terms(apache)[-1] == Term("share-alike", "no")
+
+
+def test_non_commercial_is_a_duty_and_a_caveat_not_a_second_fact() -> None:
+    nc = licence(commercial_use="no", conditions={"attribution": "credit"})
+    assert obligations(nc) == [
+        "LicenseRef-Test non-commercial: no use for commercial advantage or payment",
+        "LicenseRef-Test attribution: credit",
+    ]
+    assert caveats(nc)[0] == "LicenseRef-Test: no commercial use"
+    assert license_flags(nc) == ["attribution"]
+    facts = [(f.label, f.value) for f in license_facts(nc)]
+    assert facts.count(("commercial use", "no")) == 1  # the licence's own fact, not repeated
+
+
+def test_a_non_commercial_model_passing_a_lenient_policy_carries_the_duty(
+    runner: Any, tmp_path: Any
+) -> None:
+    # No policy asks for commercial use, so CC-BY-NC weights pass; the duty must say so.
+    (tmp_path / "serve.sh").write_text("vllm serve CohereLabs/c4ai-command-a-03-2025\n")
+    result = runner.invoke(app, ["check", str(tmp_path), "-f", "json"])
+    assert result.exit_code == 0
+    (verdict,) = json.loads(result.stdout)["verdicts"]
+    assert verdict["status"] == "pass"
+    assert verdict["obligations"][0] == (
+        "LicenseRef-Cohere-CC-BY-NC-4.0 non-commercial: no use for commercial advantage or payment"
+    )
 
 
 def test_regional_restriction_binds_only_the_models_it_names(cat: Any) -> None:
