@@ -1,6 +1,6 @@
 """`plan`: assemble a Plan record (memory parts, fit, formats, speed, basis) for one model."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llmpick.engines import (
     BANDWIDTH_EFFICIENCY,
@@ -450,6 +450,7 @@ def _finetune_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
         tflops * 1e12 * PREFILL_MFU * n / (2 * active_params(model) * passes) if tflops else None
     )
     size = {name: value / GB for name, value, _ in parts}
+    max_context = largest(fits_at, 1, model.context_tokens)
     basis = (
         f"mode {opts.mode}: sequence {context:,} tokens x micro-batch {opts.batch} per GPU",
         "full fine-tuning shards weights, gradients and optimizer states (ZeRO-3/FSDP); "
@@ -485,7 +486,7 @@ def _finetune_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
         per_gpu_available_gb=_r(available),
         headroom_gb=_r(available - per_gpu),
         fits=per_gpu <= available,
-        max_context_tokens=largest(fits_at, 1, model.context_tokens),
+        max_context_tokens=max_context,
         max_concurrent_sequences=0,
         decode_tokens_per_s=None,
         decode_tokens_per_s_total=None,
@@ -494,4 +495,43 @@ def _finetune_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
         parts=tuple(MemoryPart(name=k, gb=_r(v / GB), detail=d) for k, v, d in parts),
         formats=(),
         basis=basis,
+        next_step=None
+        if per_gpu <= available
+        else finetune_next_step(model, hw, opts, context, max_context),
+    )
+
+
+CHEAPER_MODES = {Mode.FULL: (Mode.LORA, Mode.QLORA), Mode.LORA: (Mode.QLORA,), Mode.QLORA: ()}
+
+
+def finetune_next_step(
+    model: ModelCard, hw: Hardware, opts: PlanOptions, context: int, max_context: int
+) -> str:
+    """What to try when fine-tuning does not fit: a shorter sequence, a cheaper mode, more GPUs
+    (full fine-tuning shards across them; LoRA and QLoRA copy the model to each), in that order."""
+    if max_context:
+        return f"fits with sequences up to {max_context:,} tokens: pass --context {max_context}"
+    capacity = gpu_capacity_gb(hw.gpu) * GB
+
+    def fits(mode: Mode, count: int) -> bool:
+        parts = finetune_parts(model, count, replace(opts, mode=mode), context)
+        return sum(size for _, size, _ in parts) <= capacity
+
+    tries = [
+        f"fits as --mode {mode} at {context:,} tokens"
+        for mode in CHEAPER_MODES[opts.mode]
+        if fits(mode, hw.count)
+    ][:1]
+    if opts.mode == Mode.FULL:
+        count = hw.count * 2
+        while count <= 4096 and not fits(Mode.FULL, count):
+            count *= 2
+        if count <= 4096:
+            tries.append(
+                f"full fine-tuning fits on {count} GPUs (ZeRO-3 shards it): "
+                f"pass --gpu {count}x{hw.gpu.id}"
+            )
+    return "; ".join(tries) or (
+        f"no mode fits at {context:,} tokens on {hw.gpu.name}: LoRA and QLoRA keep the whole "
+        "base model on every GPU, so a GPU with more memory is needed"
     )

@@ -57,6 +57,30 @@ class TestHardCases:
         assert p.fits
         assert p.quant == "nf4"
 
+    @pytest.mark.parametrize(
+        ("model", "gpu", "mode", "context", "step"),
+        [
+            ("qwen3:8b", "1xH100", Mode.FULL, None,
+             "fits as --mode lora at 8,192 tokens; full fine-tuning fits on 2 GPUs (ZeRO-3 "
+             "shards it): pass --gpu 2xh100-sxm"),
+            ("llama3.3:70b", "1xH100", Mode.LORA, None, "fits as --mode qlora at 8,192 tokens"),
+            ("qwen3:8b", "1xRTX4090", Mode.LORA, 131072,
+             "fits with sequences up to 4,769 tokens: pass --context 4769"),
+            ("deepseek-v3", "8xH100", Mode.FULL, None,
+             "full fine-tuning fits on 256 GPUs (ZeRO-3 shards it): pass --gpu 256xh100-sxm"),
+            ("llama3.3:70b", "1xRTX4090", Mode.QLORA, None,
+             "no mode fits at 8,192 tokens on NVIDIA GeForce RTX 4090: LoRA and QLoRA keep the "
+             "whole base model on every GPU, so a GPU with more memory is needed"),
+            ("llama3.1:8b", "1xRTX4090", Mode.QLORA, 2048, None),
+        ],
+    )  # fmt: skip
+    def test_finetuning_next_step(
+        self, cat: Catalog, model: str, gpu: str, mode: Mode, context: int | None, step: str | None
+    ) -> None:
+        p = plan(cat, model, gpu, mode=mode, context=context)
+        assert p.next_step == step
+        assert p.fits == (step is None)
+
     def test_moe_sized_by_total_not_active_params(self, cat: Catalog) -> None:
         p = plan(cat, "Qwen/Qwen3-30B-A3B", "1xH100", quant="bf16")
         weights = next(x for x in p.parts if x.name == "weights")
