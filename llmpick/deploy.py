@@ -272,6 +272,14 @@ def _layout(hw: Hardware, replica: Hardware, spec: EngineRelease, est: Estimate)
             f"{est.layout.gpus} GPUs ({replica.nodes} nodes)",
             hint="use --engine vllm, sglang or kserve for multi-node serving",
         )
+    used = replicas * replica.count
+    hosts = -(-used // GPUS_PER_NODE) if hw.gpu.kind != "apple" else 1
+    if hosts > 1 and used % GPUS_PER_NODE:
+        raise DeployError(
+            f"{used} GPUs make {hosts} hosts of unequal size (nodes hold {GPUS_PER_NODE}), and "
+            "every host runs the same commands",
+            hint=f"give a multiple of {GPUS_PER_NODE} GPUs, or at most {GPUS_PER_NODE}",
+        )
     return DeployLayout(
         gpus=hw.count,
         gpus_per_replica=replica.count,
@@ -280,7 +288,36 @@ def _layout(hw: Hardware, replica: Hardware, spec: EngineRelease, est: Estimate)
         pipeline_parallel_size=est.layout.pp,
         nodes_per_replica=replica.nodes,
         idle_gpus=idle,
+        hosts=hosts,
     )
+
+
+def _local_replicas(layout: DeployLayout) -> int:
+    """Replicas one host's command serves: all of them on one host; per host when each fits in
+    a node; one when a replica spans nodes (its steps are repeated per group of nodes)."""
+    if layout.hosts == 1:
+        return layout.replicas
+    if layout.nodes_per_replica == 1:
+        return layout.replicas // layout.hosts
+    return 1
+
+
+def _across_hosts(b: Builder, layout: DeployLayout) -> None:
+    """Say how the steps repeat when the replicas are spread over several hosts."""
+    if layout.hosts == 1 or layout.replicas == 1:
+        return
+    if layout.nodes_per_replica == 1:
+        b.notes.append(
+            f"run these steps on each of the {layout.hosts} GPU hosts "
+            f"({_local_replicas(layout)} replica(s) each) and put a load balancer in front of "
+            "their endpoints"
+        )
+    else:
+        b.notes.append(
+            f"these steps serve one of the {layout.replicas} replicas on "
+            f"{layout.nodes_per_replica} nodes; repeat them on each group of "
+            f"{layout.nodes_per_replica} nodes and put a load balancer in front of the groups"
+        )
 
 
 def _not_fitting(
@@ -431,12 +468,13 @@ def _vllm(
             layout.pipeline_parallel_size,
             "layers split into stages, one per node (vLLM's multi-node layout)",
         )
-    if layout.replicas > 1:
+    local = _local_replicas(layout)
+    if local > 1:
         b.flag(
             argv,
             "--data-parallel-size",
-            layout.replicas,
-            f"{layout.replicas} copies of the model behind one endpoint: it fits on "
+            local,
+            f"{local} copies of the model behind one endpoint: it fits on "
             f"{layout.gpus_per_replica} GPU(s), so more sharding would only add communication",
         )
     b.flag(argv, "--max-model-len", context, "the context the plan was sized for")
@@ -467,7 +505,9 @@ def _vllm(
         b.steps.append(
             DeployStep(
                 title="Join the Ray cluster",
-                host=f"nodes 1-{layout.nodes_per_replica - 1}",
+                host="node 1"
+                if layout.nodes_per_replica == 2
+                else f"nodes 1-{layout.nodes_per_replica - 1}",
                 argv=("ray", "start", f"--address={HEAD}:6379"),
             )
         )
@@ -476,6 +516,7 @@ def _vllm(
             f"replace {HEAD} with node 0's address"
         )
     b.steps.append(DeployStep(title="Serve", host=_where(layout), argv=tuple(argv), main=True))
+    _across_hosts(b, layout)
 
 
 def _load_flags(
@@ -491,7 +532,7 @@ def _load_flags(
 def _where(layout: DeployLayout) -> str:
     if layout.nodes_per_replica > 1:
         return "node 0"
-    return "the GPU host"
+    return "each GPU host" if layout.hosts > 1 else "the GPU host"
 
 
 def _sglang(
@@ -502,12 +543,13 @@ def _sglang(
     b.flag(argv, "--tp-size", layout.tensor_parallel_size, _parallel_why(layout))
     if layout.pipeline_parallel_size > 1:
         b.flag(argv, "--pp-size", layout.pipeline_parallel_size, "layers split into stages")
-    if layout.replicas > 1:
+    local = _local_replicas(layout)
+    if local > 1:
         b.flag(
             argv,
             "--dp-size",
-            layout.replicas,
-            f"{layout.replicas} copies of the model: it fits on {layout.gpus_per_replica} GPU(s)",
+            local,
+            f"{local} copies of the model: it fits on {layout.gpus_per_replica} GPU(s)",
         )
     b.flag(argv, "--context-length", context, "the context the plan was sized for")
     _load_flags(b, argv, Target.SGLANG, "--quantization", quant, kv)
@@ -518,8 +560,9 @@ def _sglang(
         "the plan models that rule, so the flag is left to SGLang"
     )
     nodes = layout.nodes_per_replica
+    _across_hosts(b, layout)
     if nodes == 1:
-        b.steps.append(DeployStep(title="Serve", host="the GPU host", argv=tuple(argv), main=True))
+        b.steps.append(DeployStep(title="Serve", host=_where(layout), argv=tuple(argv), main=True))
         return
     b.flags.append(FlagNote(flag="--nnodes", value=str(nodes), why="the nodes one copy spans"))
     b.flags.append(FlagNote(flag="--node-rank", value="0..", why="this node's rank"))
@@ -587,27 +630,30 @@ def _per_process(
 ) -> None:
     """One server per replica, each on its own GPUs and port."""
     per = layout.gpus_per_replica
+    local = _local_replicas(layout)
     b.flags.append(FlagNote(flag=port_flag, value=str(port), why="the engine's default port"))
-    if layout.replicas == 1:
+    if local == 1:
         b.steps.append(
             DeployStep(
-                title="Serve", host="the GPU host", argv=(*argv, port_flag, str(port)), main=True
+                title="Serve", host=_where(layout), argv=(*argv, port_flag, str(port)), main=True
             )
         )
+        _across_hosts(b, layout)
         return
-    for i in range(layout.replicas):
+    for i in range(local):
         gpus = ",".join(str(g) for g in range(i * per, (i + 1) * per))
         b.steps.append(
             DeployStep(
-                title=f"Serve replica {i + 1} of {layout.replicas}",
-                host="the GPU host",
+                title=f"Serve replica {i + 1} of {local}",
+                host=_where(layout),
                 argv=(*argv, port_flag, str(port + i)),
                 env={"CUDA_VISIBLE_DEVICES": gpus},
                 main=i == 0,
             )
         )
+    where = f" on each of the {layout.hosts} GPU hosts" if layout.hosts > 1 else ""
     b.notes.append(
-        f"{layout.replicas} independent servers (the model fits on {per} GPU(s)); put a load "
+        f"{local} independent servers{where} (the model fits on {per} GPU(s)); put a load "
         "balancer in front of their ports"
     )
 

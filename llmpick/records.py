@@ -750,6 +750,7 @@ class DeployLayout(Record):
     pipeline_parallel_size: int
     nodes_per_replica: int
     idle_gpus: int = Field(description="GPUs the layout leaves unused.")
+    hosts: int = Field(1, description="GPU hosts (nodes of 8 GPUs) the replicas are spread over.")
 
 
 class DeployStep(Record):

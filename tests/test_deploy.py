@@ -140,6 +140,38 @@ class TestLayouts:
         ]
         assert "--distributed-executor-backend ray" in (d.command or "")
 
+    def test_replicas_on_several_hosts_run_the_same_steps_on_each(self, cat: Catalog) -> None:
+        # 16 H100s are two 8-GPU hosts: one vLLM command cannot use both, so each host runs its
+        # own share of the replicas behind a load balancer.
+        small = make(cat, "meta-llama/Llama-3.1-8B-Instruct", "16xH100", Target.VLLM)
+        assert (small.layout.replicas, small.layout.hosts) == (16, 2)
+        assert "--data-parallel-size 8 " in (small.command or "")
+        assert [(s.title, s.host) for s in small.steps] == [("Serve", "each GPU host")]
+        assert small.notes[-1] == (
+            "run these steps on each of the 2 GPU hosts (8 replica(s) each) and put a load "
+            "balancer in front of their endpoints"
+        )
+        big = make(cat, "Qwen/Qwen3-235B-A22B", "16xH100", Target.VLLM)
+        assert (big.layout.gpus_per_replica, big.layout.replicas) == (8, 2)
+        assert "--data-parallel-size" not in (big.command or "")
+        lm = make(cat, "meta-llama/Llama-3.1-8B-Instruct", "16xH100", Target.LMDEPLOY)
+        assert [s.env["CUDA_VISIBLE_DEVICES"] for s in lm.steps] == [str(g) for g in range(8)]
+        assert {s.host for s in lm.steps} == {"each GPU host"}
+
+    def test_replicas_spanning_nodes_repeat_per_group(self, cat: Catalog) -> None:
+        d = make(cat, "deepseek-ai/DeepSeek-V3", "32xH100", Target.VLLM)
+        assert (d.layout.nodes_per_replica, d.layout.replicas, d.layout.hosts) == (2, 2, 4)
+        assert "--data-parallel-size" not in (d.command or "")
+        assert [s.host for s in d.steps] == ["node 0", "node 1", "node 0"]
+        assert d.notes[-1] == (
+            "these steps serve one of the 2 replicas on 2 nodes; repeat them on each group of 2 "
+            "nodes and put a load balancer in front of the groups"
+        )
+
+    def test_hosts_of_unequal_size_are_refused(self, cat: Catalog) -> None:
+        with pytest.raises(DeployError, match="12 GPUs make 2 hosts of unequal size"):
+            make(cat, "meta-llama/Llama-3.1-8B-Instruct", "12xH100", Target.VLLM)
+
     def test_sglang_multi_node_runs_one_command_per_node(self, cat: Catalog) -> None:
         d = make(cat, "deepseek-ai/DeepSeek-V3", "16xH100", Target.SGLANG)
         ranks = [s.argv[s.argv.index("--node-rank") + 1] for s in d.steps if s.argv]
@@ -370,6 +402,7 @@ class TestFormats:
             "pipeline_parallel_size": 1,
             "nodes_per_replica": 1,
             "idle_gpus": 0,
+            "hosts": 1,
         }
         assert doc["command"].startswith("vllm serve Qwen/Qwen3-8B --tensor-parallel-size 1 ")
         assert {f["flag"] for f in doc["flags"]} >= {"--max-model-len", "--data-parallel-size"}
