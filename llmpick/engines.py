@@ -74,8 +74,11 @@ def check_runs_on(engine: Engine, gpu: Gpu) -> None:
 # vLLM 0.33.0, vllm/model_executor/layers/quantization/: fp8.py 75, auto_awq.py 75,
 # auto_gptq.py 60, mxfp4.py 80. SGLang 0.5.23, sglang/srt/layers/quantization/: fp8.py 80,
 # awq/awq.py 75, gptq/gptq.py 60, mxfp4.py 80, bitsandbytes.py 70. 16-bit formats have no
-# minimum (vLLM runs bf16 checkpoints as fp16 below 8.0, the same bytes). Other engines are not
-# gated: their minimums were not read.
+# minimum (vLLM runs bf16 checkpoints as fp16 below 8.0, the same bytes). LMDeploy 0.16 needs no
+# entry: TurboMind builds its GEMM kernels for sm70 and up (CMakeLists.txt, CUDA < 13) with
+# int4, FP8 (E4M3) and MXFP4 weights already on sm70 (src/turbomind/kernels/gemm/kernel/
+# sm70_884_4.cu, sm70_884_8.cu at 1263d5c), and no catalog GPU is older. TGI, transformers and
+# the GGUF engines are not gated: their minimums were not read.
 MIN_COMPUTE_CAPABILITY: dict[Engine, dict[str, int]] = {
     Engine.VLLM: {"fp8": 75, "awq": 75, "gptq-int4": 60, "gptq-int8": 60, "mxfp4": 80},
     Engine.SGLANG: {

@@ -71,7 +71,10 @@ class TestRefuses:
         assert refuses(Engine.VLLM, "mxfp4", t4) is not None
         assert refuses(Engine.VLLM, "gptq-int4", v100) is None
         assert refuses(Engine.VLLM, "bf16", v100) is None
-        assert refuses(Engine.LMDEPLOY, "awq", v100) is None  # not gated: minimums not read
+        # TurboMind has int4, FP8 and MXFP4 kernels for 7.0: LMDeploy loads them on a V100.
+        for fmt in ("awq", "gptq-int4", "fp8", "mxfp4"):
+            assert refuses(Engine.LMDEPLOY, fmt, v100) is None
+        assert refuses(Engine.TGI, "awq", v100) is None  # not gated: its minimums were not read
         assert refuses(Engine.VLLM, "mxfp4", a10g) is None  # no stated capability: not refused
         assert refuses(Engine.VLLM, "fp8", mi250) is None  # AMD: not NVIDIA's numbering
 
