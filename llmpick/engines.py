@@ -77,13 +77,17 @@ def check_runs_on(engine: Engine, gpu: Gpu) -> None:
 # minimum (vLLM runs bf16 checkpoints as fp16 below 8.0, the same bytes). LMDeploy 0.16 needs no
 # entry: TurboMind builds its GEMM kernels for sm70 and up (CMakeLists.txt, CUDA < 13) with
 # int4, FP8 (E4M3) and MXFP4 weights already on sm70 (src/turbomind/kernels/gemm/kernel/
-# sm70_884_4.cu, sm70_884_8.cu at 1263d5c), and no catalog GPU is older. TGI, transformers and
-# the GGUF engines are not gated: their minimums were not read.
+# sm70_884_4.cu, sm70_884_8.cu at 1263d5c), and no catalog GPU is older. TGI 3.3.7 runs FP8 on
+# 8.x through Marlin-FP8 (server/text_generation_server/layers/fp8.py; Marlin needs 8.0,
+# layers/marlin/util.py) and elsewhere through torch._scaled_mm, which PyTorch allows only from
+# 8.9 (aten/src/ATen/native/cuda/Blas.cpp): so 8.0. TGI's other formats, transformers and the GGUF
+# engines are not gated: their minimums were not read.
 MIN_COMPUTE_CAPABILITY: dict[Engine, dict[str, int]] = {
     Engine.VLLM: {"fp8": 75, "awq": 75, "gptq-int4": 60, "gptq-int8": 60, "mxfp4": 80},
     Engine.SGLANG: {
         "fp8": 80, "awq": 75, "gptq-int4": 60, "gptq-int8": 60, "mxfp4": 80, "nf4": 70,
     },
+    Engine.TGI: {"fp8": 80},
 }  # fmt: skip
 
 

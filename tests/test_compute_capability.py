@@ -74,7 +74,12 @@ class TestRefuses:
         # TurboMind has int4, FP8 and MXFP4 kernels for 7.0: LMDeploy loads them on a V100.
         for fmt in ("awq", "gptq-int4", "fp8", "mxfp4"):
             assert refuses(Engine.LMDEPLOY, fmt, v100) is None
-        assert refuses(Engine.TGI, "awq", v100) is None  # not gated: its minimums were not read
+        # TGI: FP8 through Marlin from 8.0; below, torch._scaled_mm wants 8.9. AWQ: not read.
+        assert refuses(Engine.TGI, "fp8", t4) == (
+            "tgi loads fp8 only on compute capability 8.0 or newer; NVIDIA T4 is 7.5"
+        )
+        assert refuses(Engine.TGI, "fp8", cat.gpu("a100-sxm-80")) is None
+        assert refuses(Engine.TGI, "awq", v100) is None
         assert refuses(Engine.VLLM, "mxfp4", a10g) is None  # no stated capability: not refused
         assert refuses(Engine.VLLM, "fp8", mi250) is None  # AMD: not NVIDIA's numbering
 
