@@ -235,8 +235,8 @@ def ranking(r: Ranking) -> Group:
         show_edge=False,
         padding=0,  # the box's blank rule already parts the columns
     )
-    # Within 80 columns: one budget per GPU goes in the header (vLLM's is the same for every
-    # model; SGLang's depends on the weights, so it stays in each cell).
+    # Within 80 columns: when every row has the same usable memory per GPU (an engine that
+    # reserves a fixed share of each GPU), it goes in the header once; otherwise in each cell.
     budgets = {rec.available_gb for rec in r.recommendations}
     budget = budgets.pop() if len(budgets) == 1 else None
     table.add_column("#", justify="right")
