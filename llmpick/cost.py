@@ -236,9 +236,13 @@ def api_rows(cat: Catalog, model: ModelCard, work: Workload) -> list[ApiCost]:
 
 
 def on_prem(
-    model: ModelCard, hw: Hardware, size: Sizing, work: Workload, assume: OnPremAssumptions
+    hw: Hardware,
+    served: tuple[int, int, Planner, Throughput | None],
+    work: Workload,
+    assume: OnPremAssumptions,
 ) -> OnPremCost:
-    per, copies, planner, tp = _serve(model, hw, size, work)
+    """Your GPUs `hw`, serving as `_serve` laid them out (GPUs per copy, copies, ...)."""
+    per, copies, _, tp = served
     watts = assume.power_watts
     power_basis = "--power-watts"
     if watts is None and hw.gpu.tdp_w:
@@ -307,10 +311,11 @@ def make_cost(
     check_loads(model, engine, size.fmt or native_format(model), hw)
     clouds = cloud_rows(cat, model, size, work, hw.gpu.id)
     apis = api_rows(cat, model, work)
-    local = on_prem(model, hw, size, work, assume)
+    served = _serve(model, hw, size, work)
+    _, _, planner, tp = served
+    local = on_prem(hw, served, work, assume)
     best_cloud = clouds[0] if clouds else None
     best_api = apis[0].per_million_tokens if apis else None
-    _, _, planner, tp = _serve(model, hw, size, work)
     notes = []
     if tp is None:
         per_gpu, usable, *_ = planner.need(work.context, 1)
