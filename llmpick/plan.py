@@ -442,7 +442,7 @@ def _finetune_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
     available = gpu_capacity_gb(hw.gpu)
 
     def fits_at(seq: int) -> bool:
-        return sum(size for _, size, _ in finetune_parts(model, n, opts, seq)) / GB <= available
+        return _finetune_gb(model, n, opts, seq) <= available
 
     passes = 4 if opts.gradient_checkpointing else 3  # forward + backward (2x) (+ recompute)
     tflops = hw.gpu.bf16_tflops or hw.gpu.fp16_tflops
@@ -501,6 +501,11 @@ def _finetune_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
     )
 
 
+def _finetune_gb(model: ModelCard, gpus: int, opts: PlanOptions, context: int) -> float:
+    """GB per GPU that fine-tuning in `opts.mode` needs on `gpus` GPUs at `context` tokens."""
+    return sum(size for _, size, _ in finetune_parts(model, gpus, opts, context)) / GB
+
+
 CHEAPER_MODES = {Mode.FULL: (Mode.LORA, Mode.QLORA), Mode.LORA: (Mode.QLORA,), Mode.QLORA: ()}
 
 
@@ -511,11 +516,10 @@ def finetune_next_step(
     (full fine-tuning shards across them; LoRA and QLoRA copy the model to each), in that order."""
     if max_context:
         return f"fits with sequences up to {max_context:,} tokens: pass --context {max_context}"
-    capacity = gpu_capacity_gb(hw.gpu) * GB
+    available = gpu_capacity_gb(hw.gpu)
 
     def fits(mode: Mode, count: int) -> bool:
-        parts = finetune_parts(model, count, replace(opts, mode=mode), context)
-        return sum(size for _, size, _ in parts) <= capacity
+        return _finetune_gb(model, count, replace(opts, mode=mode), context) <= available
 
     tries = [
         f"fits as --mode {mode} at {context:,} tokens"
