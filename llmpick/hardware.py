@@ -11,9 +11,9 @@ from llmpick.records import Gpu
 
 # One node holds up to 8 GPUs (HGX/DGX boards); beyond that, plans split across nodes.
 GPUS_PER_NODE = 8
-SPEC_RE = re.compile(r"^\s*(?:(\d+)\s*[x×*]\s*)?(.+?)\s*$", re.IGNORECASE)
-# A count that is not a whole number (1.5xH100, -2xH100, .5 x A100), told apart from a GPU name.
-ODD_COUNT_RE = re.compile(r"^\s*([-+]?\d*[.,]?\d+)\s*[x×*]\s*[a-z]", re.IGNORECASE)
+# The count is read as any number (1.5xH100, -2xH100), so one that is not whole is named as such
+# rather than taken for part of a GPU name.
+SPEC_RE = re.compile(r"^\s*(?:([-+]?\d*[.,]?\d+)\s*[x×*]\s*)?(.+?)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -83,15 +83,14 @@ def find_gpu(catalog: Catalog, name: str) -> Gpu:
 
 def parse_gpu_spec(catalog: Catalog, spec: str) -> Hardware:
     """`[N x]GPU[-MEM]`, case-insensitive: 1xA100-80, 8xH100, 4xRTX4090, M3-Max-128."""
-    odd = ODD_COUNT_RE.match(spec)
-    if odd and not odd.group(1).isdigit():
-        raise UsageError(
-            f"--gpu: GPU count {odd.group(1)!r} is not a whole number",
-            hint="GPUs come whole: use 1 to 4096, e.g. 2xH100",
-        )
     match = SPEC_RE.match(spec)
     if not match or not match.group(2):
         raise UsageError(f"--gpu: cannot read {spec!r}", hint="write [N x]GPU[-MEM], e.g. 2xH100")
+    if match.group(1) and not match.group(1).isdigit():
+        raise UsageError(
+            f"--gpu: GPU count {match.group(1)!r} is not a whole number",
+            hint="GPUs come whole: use 1 to 4096, e.g. 2xH100",
+        )
     count = int(match.group(1) or 1)
     if not 1 <= count <= 4096:
         raise UsageError(f"--gpu: GPU count {count} is out of range", hint="use 1 to 4096")
