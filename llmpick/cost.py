@@ -146,7 +146,7 @@ def _serve(
     for count in replica_sizes(hw.count):
         if count <= replica.count:
             continue
-        bigger = Planner.build(model, Hardware(hw.gpu, count), size.fmt, size.engine, size.kv_dtype)
+        bigger = Planner.build(model, hw.resized(count), size.fmt, size.engine, size.kv_dtype)
         tp = throughput(bigger, work)
         copies = hw.count // count
         if tp and (best[3] is None or tp.tokens_per_s * copies > best[3].tokens_per_s * best[1]):
@@ -171,7 +171,7 @@ def cloud_rows(
             gpu = cat.gpu(inst.gpu)
             if gpu.kind == "apple" or refuses(size.engine, fmt.name, gpu):
                 continue
-            per, copies, _, tp = _serve(model, Hardware(gpu, inst.gpu_count), size, work)
+            per, copies, _, tp = _serve(model, Hardware.of(gpu, inst.gpu_count), size, work)
             if copies == 0 or tp is None:
                 continue
             tokens = tp.tokens_per_s * copies
@@ -252,7 +252,7 @@ def on_prem(
     if assume.hardware_usd is None:
         missing.append("--hardware-usd (no list price is published for most datacenter GPUs)")
     if watts is None:
-        missing.append(f"--power-watts (no TDP in the catalog for {hw.gpu.name})")
+        missing.append(f"--power-watts (no TDP in the catalog for {hw.product.name})")
     tokens = tp.tokens_per_s * copies if tp else None
     capex = assume.hardware_usd / (assume.years * 12) if assume.hardware_usd else None
     energy = watts / 1000 * HOURS_PER_MONTH * assume.kwh_usd if watts else None
@@ -309,7 +309,7 @@ def make_cost(
         )
     check_runs_on(engine, hw.gpu)
     check_loads(model, engine, size.fmt or native_format(model), hw)
-    clouds = cloud_rows(cat, model, size, work, hw.gpu.id)
+    clouds = cloud_rows(cat, model, size, work, hw.product.id)
     apis = api_rows(cat, model, work)
     served = _serve(model, hw, size, work)
     _, _, planner, tp = served
@@ -322,12 +322,12 @@ def make_cost(
         notes.append(
             f"{planner.format.name} does not fit on {hw.label} at {work.context:,} tokens "
             f"({per_gpu:.1f} GB per GPU, {usable:.1f} usable), so it has no on-premises figure; "
-            f"`llmpick plan {model.id} --gpu {hw.count}x{hw.gpu.id} --context {work.context}` "
+            f"`llmpick plan {model.id} --gpu {hw.spec()} --context {work.context}` "
             "says which format fits"
         )
     if not clouds:
         notes.append(
-            f"no priced cloud instance with {hw.gpu.name} GPUs serves this model at "
+            f"no priced cloud instance with {hw.product.name} GPUs serves this model at "
             f"{work.context:,} tokens; `llmpick hardware {model.id}` lists instances that do"
         )
     if not apis:
@@ -400,7 +400,7 @@ def make_hardware(
         if not runs_on(engine, gpu) or refuses(engine, fmt.name, gpu):
             continue
         for count in COUNTS:
-            hw = Hardware(gpu, count)
+            hw = Hardware.of(gpu, count)
             planner = Planner.build(model, hw, size.fmt, engine, kv_dtype)
             est = planner.estimate(context, 1)
             fmt_name = planner.format.name
@@ -421,6 +421,7 @@ def make_hardware(
                     gpu=gpu.id,
                     gpu_name=gpu.name,
                     count=count,
+                    devices=hw.count,
                     memory_gb=round(gpu.memory_gb * count, 1),
                     per_gpu_gb=round(est.per_gpu_gb, 2),
                     per_gpu_available_gb=round(est.per_gpu_available_gb, 2),

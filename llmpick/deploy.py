@@ -212,7 +212,7 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
         case Target.SGLANG:
             _sglang(build, repo, quant_flag, layout, context, opts.kv_dtype)
         case Target.LMDEPLOY:
-            _lmdeploy(build, repo, effective, layout, context, opts.kv_dtype)
+            _lmdeploy(build, repo, effective, layout, context, opts.kv_dtype, hw.gpu.vendor)
         case Target.TGI:
             _tgi(build, repo, quant_flag, layout, context, opts.kv_dtype)
         case Target.LLAMA_CPP:
@@ -344,9 +344,9 @@ def _not_fitting(
     for count in (2, 4, 8, 16, 32, 64):
         if count <= hw.count:
             continue
-        bigger = Planner.build(model, Hardware(hw.gpu, count), planner.fmt, engine, opts.kv_dtype)
+        bigger = Planner.build(model, hw.resized(count), planner.fmt, engine, opts.kv_dtype)
         if bigger.estimate(context, 1).fits:
-            alternatives.append(f"--gpu {count}x{hw.gpu.id}: fits as planned")
+            alternatives.append(f"--gpu {hw.spec(count)}: fits as planned")
             break
     alternatives.append(f"llmpick hardware {model.id} --context {context}: every GPU that fits")
     return Deployment(
@@ -583,14 +583,19 @@ def _sglang(
 
 
 def _lmdeploy(
-    b: Builder, repo: str, fmt: Format, layout: DeployLayout, context: int, kv: str
+    b: Builder, repo: str, fmt: Format, layout: DeployLayout, context: int, kv: str, vendor: str
 ) -> None:
     _tensor_parallel_only("LMDeploy", layout)
     tp = layout.tensor_parallel_size
     if tp & (tp - 1):
         raise DeployError(f"LMDeploy's --tp must be a power of two, and this plan needs {tp}")
     argv = ["lmdeploy", "serve", "api_server", repo]
-    b.flag(argv, "--backend", "turbomind", "LMDeploy's default engine")
+    if vendor == "amd":
+        # setup.py builds TurboMind only for LMDEPLOY_TARGET_DEVICE=cuda; a ROCm install has the
+        # PyTorch engine alone, which takes the same flags below.
+        b.flag(argv, "--backend", "pytorch", "LMDeploy's ROCm build has no TurboMind engine")
+    else:
+        b.flag(argv, "--backend", "turbomind", "LMDeploy's default engine")
     b.flag(argv, "--tp", tp, _parallel_why(layout))
     b.flag(argv, "--session-len", context, "the context the plan was sized for")
     b.flag(
@@ -609,10 +614,16 @@ def _lmdeploy(
             "integer KV cache (8 = int8, 4 = int4)",
         )
     b.flag(argv, "--server-name", HOST, "listen on every interface")
-    b.notes.append(
-        "TurboMind supports a fixed list of architectures; if it refuses this one, "
-        "use --backend pytorch"
-    )
+    if vendor == "amd":
+        b.notes.append(
+            "install LMDeploy for ROCm: LMDEPLOY_TARGET_DEVICE=rocm pip install "
+            "git+https://github.com/InternLM/lmdeploy.git (LMDeploy's installation guide)"
+        )
+    else:
+        b.notes.append(
+            "TurboMind supports a fixed list of architectures; if it refuses this one, "
+            "use --backend pytorch"
+        )
     _per_process(b, argv, layout, "--server-port", ENGINES[Target.LMDEPLOY].port)
 
 

@@ -3,7 +3,7 @@
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llmpick.catalog import Catalog
 from llmpick.errors import UsageError, did_you_mean
@@ -18,10 +18,36 @@ SPEC_RE = re.compile(r"^\s*(?:([-+]?\d*[.,]?\d+)\s*[x×*]\s*)?(.+?)\s*$", re.IGN
 
 @dataclass(frozen=True)
 class Hardware:
-    """N identical GPUs."""
+    """N identical GPU devices, as the engines see and count them."""
 
-    gpu: Gpu
-    count: int
+    gpu: Gpu  # one device
+    count: int  # devices
+    # The catalog GPU when one package holds several devices (an MI250 is two GCDs): `--gpu`
+    # counts packages, engines count devices.
+    package: Gpu | None = None
+
+    @classmethod
+    def of(cls, gpu: Gpu, packages: int) -> "Hardware":
+        """`packages` of a catalog GPU."""
+        if gpu.devices == 1:
+            return cls(gpu, packages)
+        return cls(gpu.device(), packages * gpu.devices, gpu)
+
+    @property
+    def product(self) -> Gpu:
+        """The catalog GPU: the package, or the device when they are one."""
+        return self.package or self.gpu
+
+    def resized(self, count: int) -> "Hardware":
+        """The same devices, `count` of them (a replica, a larger plan)."""
+        return replace(self, count=count)
+
+    def spec(self, count: int | None = None) -> str:
+        """The `--gpu` value for `count` devices (default: these), in whole packages."""
+        n = self.count if count is None else count
+        if self.package is None:
+            return f"{n}x{self.gpu.id}"
+        return f"{-(-n // self.package.devices)}x{self.package.id}"
 
     @property
     def nodes(self) -> int:
@@ -35,6 +61,10 @@ class Hardware:
 
     @property
     def label(self) -> str:
+        package = self.package
+        if package is not None and self.count % package.devices == 0:
+            word = package.device_word
+            return f"{self.count // package.devices}x {package.name} ({self.count} {word}s)"
         return f"{self.count}x {self.gpu.name}"
 
     @property
@@ -94,7 +124,7 @@ def parse_gpu_spec(catalog: Catalog, spec: str) -> Hardware:
     count = int(match.group(1) or 1)
     if not 1 <= count <= 4096:
         raise UsageError(f"--gpu: GPU count {count} is out of range", hint="use 1 to 4096")
-    return Hardware(find_gpu(catalog, match.group(2)), count)
+    return Hardware.of(find_gpu(catalog, match.group(2)), count)
 
 
 # --- detection ------------------------------------------------------------------------------

@@ -800,7 +800,7 @@ def smallest_replica(
     headroom); the whole of hw when nothing smaller does."""
     last: tuple[Hardware, Planner, Estimate] | None = None
     for size in replica_sizes(hw.count):
-        replica = Hardware(hw.gpu, size)
+        replica = hw.resized(size)
         planner = Planner.build(model, replica, fmt, engine, kv)
         est = planner.estimate(context, 1)
         last = (replica, planner, est)

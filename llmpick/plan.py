@@ -80,7 +80,7 @@ def check_loads(model: ModelCard, engine: Engine, fmt: Format, hw: Hardware) -> 
         raise UsageError(
             refused,
             hint=f"pick --quant from what {engine} loads there (`llmpick plan {model.id} --gpu "
-            f"{hw.count}x{hw.gpu.id} --engine {engine}` lists them), or use newer GPUs",
+            f"{hw.spec()} --engine {engine}` lists them), or use newer GPUs",
         )
 
 
@@ -108,7 +108,7 @@ def make_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
     if refused:
         warnings.append(f"{refused}: pick --quant from the formats listed")
     if opts.kv_dtype == "fp8" and not hw.gpu.fp8:
-        warnings.append(f"{hw.gpu.name} has no FP8 units: an FP8 cache is stored, not computed")
+        warnings.append(f"{hw.product.name} has no FP8 units: an FP8 cache is stored, not computed")
     decode = planner.decode_tokens_per_s(context, opts.batch)
     prefill = planner.prefill_tokens_per_s(context)
     formats = format_rows(model, hw, opts.engine, opts.kv_dtype, context, opts.batch)
@@ -248,6 +248,13 @@ def _basis(planner: Planner, est: Estimate, context: int, batch: int) -> list[st
             else f"{capacity:.2f} GB driver-visible ({DRIVER_VISIBLE:.1%}, as vLLM logs on an H100)"
         ),
     ]
+    package = planner.hw.package
+    if package is not None:
+        lines.append(
+            f"each {package.name} is {package.devices} {package.device_word}s, each its own device "
+            f"to the engine: its {package.memory_gib:g} GiB, {package.bandwidth_gb_s:g} GB/s and "
+            f"compute are split evenly, so {planner.hw.label} is {planner.hw.count} devices"
+        )
     if profile.budget == "free":
         lines.append(
             f"{planner.engine} gives the KV cache {profile.budget_fraction:.0%} of the memory "
@@ -533,7 +540,7 @@ def finetune_next_step(
         if count <= 4096:
             tries.append(
                 f"full fine-tuning fits on {count} GPUs (ZeRO-3 shards it): "
-                f"pass --gpu {count}x{hw.gpu.id}"
+                f"pass --gpu {hw.spec(count)}"
             )
     return "; ".join(tries) or (
         f"no mode fits at {context:,} tokens on {hw.gpu.name}: LoRA and QLoRA keep the whole "

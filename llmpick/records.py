@@ -412,6 +412,15 @@ class Gpu(Record):
         "a minimum (docs/memory.md). Null where no read source states it: nothing is refused.",
     )
     compute_capability_source: Url | None = None
+    devices: int = Field(
+        1,
+        ge=1,
+        le=8,
+        description="GPU devices the system sees in one package: an MI250 or MI250X holds two "
+        "GCDs, each its own device to ROCm and to the engines. Memory, bandwidth, compute and "
+        "power above are the package's; plans split them per device.",
+    )
+    devices_source: Url | None = None
     interconnect: str | None = None
     interconnect_gb_s: float | None = Field(None, gt=0)
     tdp_w: float | None = Field(None, gt=0)
@@ -426,6 +435,8 @@ class Gpu(Record):
             raise ValueError("fp8_tflops is set but fp8 is false")
         if (self.compute_capability is None) != (self.compute_capability_source is None):
             raise ValueError("compute_capability and compute_capability_source go together")
+        if (self.devices > 1) != (self.devices_source is not None):
+            raise ValueError("devices above 1 needs devices_source, and only then")
         if self.compute_capability is not None and self.vendor != "nvidia":
             raise ValueError(
                 "compute_capability is NVIDIA's numbering; leave it out for " + self.vendor
@@ -444,6 +455,37 @@ class Gpu(Record):
     def memory_gb(self) -> float:
         """Capacity in GB (10^9 bytes)."""
         return self.memory_gib * 2**30 / 1e9
+
+    @property
+    def device_word(self) -> str:
+        """What one device of a package is called: AMD's dies are GCDs."""
+        return "GCD" if self.vendor == "amd" else "device"
+
+    def device(self) -> "Gpu":
+        """One of the package's devices, as an engine sees it: the package's memory, bandwidth,
+        compute, power and price split evenly (each MI250 GCD: 64 GiB, 1.6 TB/s)."""
+        if self.devices == 1:
+            return self
+        n = self.devices
+
+        def part(value: float | None) -> float | None:
+            return None if value is None else value / n
+
+        return self.model_copy(
+            update={
+                "name": f"{self.name} {self.device_word}",
+                "memory_gib": self.memory_gib / n,
+                "bandwidth_gb_s": self.bandwidth_gb_s / n,
+                "bf16_tflops": part(self.bf16_tflops),
+                "fp16_tflops": part(self.fp16_tflops),
+                "fp8_tflops": part(self.fp8_tflops),
+                "int8_tops": part(self.int8_tops),
+                "tdp_w": part(self.tdp_w),
+                "msrp_usd": part(self.msrp_usd),
+                "devices": 1,
+                "devices_source": None,
+            }
+        )
 
 
 class Instance(Record):
@@ -912,6 +954,10 @@ class GpuOption(Record):
     gpu: str
     gpu_name: str
     count: int
+    devices: int = Field(
+        description="GPU devices the engines see: the count, or twice it for packages of two "
+        "GCDs (MI250, MI250X). The per-GPU figures are per device."
+    )
     memory_gb: float
     per_gpu_gb: float
     per_gpu_available_gb: float

@@ -271,7 +271,7 @@ class TestHardware:
             assert option.per_gpu_gb <= option.per_gpu_available_gb
             if option.count > 1:
                 smaller = Planner.build(
-                    model, Hardware(cat.gpu(option.gpu), option.count // 2), None, Engine.VLLM
+                    model, Hardware.of(cat.gpu(option.gpu), option.count // 2), None, Engine.VLLM
                 )
                 assert not smaller.estimate(8192, 1).fits
         priced = [o.cheapest_usd_per_hour for o in report.configurations if o.cheapest_offer]

@@ -299,6 +299,19 @@ class TestKServe:
         limits = yaml.safe_load(d.manifest or "")["spec"]["predictor"]["model"]["resources"]
         assert limits["limits"]["amd.com/gpu"] == "1"
 
+    def test_lmdeploy_on_amd_uses_the_pytorch_engine(self, cat: Catalog) -> None:
+        # LMDeploy's setup.py builds TurboMind only for LMDEPLOY_TARGET_DEVICE=cuda.
+        amd = make(cat, "meta-llama/Llama-3.3-70B-Instruct", "1xMI300X", Target.LMDEPLOY)
+        nvidia = make(cat, "meta-llama/Llama-3.3-70B-Instruct", "2xH100", Target.LMDEPLOY)
+        for d, backend in ((amd, "pytorch"), (nvidia, "turbomind")):
+            argv = d.steps[0].argv
+            assert argv[argv.index("--backend") + 1] == backend
+        assert amd.notes[0] == (
+            "install LMDeploy for ROCm: LMDEPLOY_TARGET_DEVICE=rocm pip install "
+            "git+https://github.com/InternLM/lmdeploy.git (LMDeploy's installation guide)"
+        )
+        assert nvidia.notes[0].startswith("TurboMind supports a fixed list of architectures")
+
     def test_kserve_args_are_vllm_or_runtime_flags(self, cat: Catalog) -> None:
         d = make(cat, "meta-llama/Llama-3.3-70B-Instruct", "4xA100-80", Target.KSERVE)
         args = yaml.safe_load(d.manifest or "")["spec"]["predictor"]["model"]["args"]

@@ -1,9 +1,15 @@
 """`--gpu` specs, nearest-name hints, and detection from recorded driver output."""
 
-import pytest
+import json
+from pathlib import Path
 
-from llmpick.catalog import Catalog, load_catalog
-from llmpick.errors import ExitCode, UsageError
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from llmpick.catalog import Catalog, load_catalog, parse_file
+from llmpick.cli import app
+from llmpick.errors import CatalogError, ExitCode, UsageError
 from llmpick.hardware import match_detected, parse_gpu_spec, parse_nvidia_smi
 
 
@@ -85,3 +91,91 @@ def test_mixed_gpus_are_refused(cat: Catalog) -> None:
     mixed = parse_nvidia_smi("NVIDIA H100 80GB HBM3, 81559\nNVIDIA GeForce RTX 4090, 24564\n")
     with pytest.raises(UsageError, match="mixed GPUs"):
         match_detected(cat, mixed)
+
+
+class TestPackagesOfSeveralDevices:
+    """An MI250 or MI250X is two GCDs, each its own device to ROCm and the engines (ROCm's MI250
+    microarchitecture page): `--gpu` counts packages, plans count devices."""
+
+    def test_catalog_values_and_source(self, cat: Catalog) -> None:
+        assert {g.id: g.devices for g in cat.gpus if g.devices > 1} == {"mi250": 2, "mi250x": 2}
+        assert {g.devices_source for g in cat.gpus if g.devices > 1} == {
+            "https://github.com/ROCm/ROCm/blob/e396b4898f459db094bfd60b876f419f77eb9f09/docs/"
+            "conceptual/gpu-arch/mi250.md"
+        }
+
+    def test_a_device_gets_an_even_share(self, cat: Catalog) -> None:
+        gcd = cat.gpu("mi250x").device()
+        assert gcd.name == "AMD Instinct MI250X GCD"
+        shares = (gcd.memory_gib, gcd.bandwidth_gb_s, gcd.bf16_tflops, gcd.int8_tops)
+        assert shares == (64, 1600, 191.5, 191.5)
+        assert (gcd.tdp_w, gcd.devices, gcd.devices_source) == (280, 1, None)
+        assert cat.gpu("h100-sxm").device() is cat.gpu("h100-sxm")
+
+    def test_spec_counts_packages_and_the_plan_devices(self, cat: Catalog) -> None:
+        hw = parse_gpu_spec(cat, "2xMI250")
+        assert (hw.gpu.id, hw.gpu.memory_gib, hw.count) == ("mi250", 64, 4)
+        assert hw.package is cat.gpu("mi250") and hw.product is cat.gpu("mi250")
+        assert hw.label == "2x AMD Instinct MI250 (4 GCDs)"
+        assert (hw.spec(), hw.spec(3), hw.spec(6)) == ("2xmi250", "2xmi250", "3xmi250")
+        assert hw.resized(1).label == "1x AMD Instinct MI250 GCD"
+        assert (hw.nodes, parse_gpu_spec(cat, "8xMI250X").nodes) == (1, 2)
+
+    def test_one_device_gpus_are_unchanged(self, cat: Catalog) -> None:
+        hw = parse_gpu_spec(cat, "2xH100")
+        assert (hw.package, hw.product, hw.label, hw.spec(4)) == (
+            None, cat.gpu("h100-sxm"), "2x NVIDIA H100 SXM5 80GB", "4xh100-sxm"
+        )  # fmt: skip
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            ({"devices": 2}, "devices above 1 needs devices_source, and only then"),
+            ({"devices_source": "https://example.com/x"}, "devices above 1 needs devices_source"),
+            ({"devices": 0}, "Input should be greater than or equal to 1"),
+        ],
+    )
+    def test_schema(self, tmp_path: Path, change: dict[str, object], message: str) -> None:
+        gpu = load_catalog().gpu("mi300x").model_dump(mode="json") | {"id": "mi-copy"} | change
+        gpu["aliases"] = []
+        path = tmp_path / "gpus.yaml"
+        path.write_text(yaml.safe_dump({"version": 1, "gpus": [gpu]}))
+        with pytest.raises(CatalogError) as err:
+            parse_file(path)
+        assert message in err.value.message
+
+    def test_plan_splits_each_package(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, ["plan", "llama3.3:70b", "--gpu", "2xMI250", "-f", "json"])
+        assert result.exit_code == 0, result.output
+        plan = json.loads(result.stdout)
+        assert (plan["gpus"], plan["gpu"], plan["gpu_count"]) == (
+            "2x AMD Instinct MI250 (4 GCDs)", "mi250", 4
+        )  # fmt: skip
+        # 141 GB of bf16 weights: 4-way tensor parallel over 64 GiB devices, 90% of 68.05 GB.
+        assert (plan["tensor_parallel_size"], plan["per_gpu_available_gb"]) == (4, 61.24)
+        assert plan["fits"] and plan["per_gpu_gb"] == 40.15
+        assert (
+            "each AMD Instinct MI250 is 2 GCDs, each its own device to the engine: its 128 GiB, "
+            "3200 GB/s and compute are split evenly, so 2x AMD Instinct MI250 (4 GCDs) is 4 "
+            "devices"
+        ) in plan["basis"]
+
+    def test_deploy_shards_over_every_device(self, runner: CliRunner) -> None:
+        # Two MI250s hold 141 GB of bf16 weights only over all four GCDs: TP 2 would load 128 GB.
+        args = ["deploy", "llama3.3:70b", "--gpu", "2xMI250", "-f", "json"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        d = json.loads(result.stdout)
+        assert (d["layout"]["gpus"], d["layout"]["tensor_parallel_size"]) == (4, 4)
+        assert "--tensor-parallel-size 4" in d["command"]
+
+    def test_hardware_lists_packages_with_their_devices(self, runner: CliRunner) -> None:
+        args = ["hardware", "deepseek-ai/DeepSeek-R1", "-f", "csv"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        rows = {r.split(",")[0]: r.split(",") for r in result.stdout.splitlines()[1:]}
+        # 16 GCDs of 61.24 GB hold the 671B FP8 model; 4 packages (8 GCDs) do not.
+        assert (rows["mi250"][1], rows["mi250"][-1], rows["mi250"][3]) == ("8", "16", "61.24")
+        assert (rows["h200-sxm"][1], rows["h200-sxm"][-1]) == ("8", "8")
+        table = runner.invoke(app, ["hardware", "deepseek-ai/DeepSeek-R1"]).stdout
+        assert "│ 8x mi250         │" in table and "│ (16 devices)     │" in table

@@ -268,7 +268,7 @@ def test_every_model_on_every_gpu(cat: Catalog) -> None:
     for model in cat.models:
         for gpu in cat.gpus:
             engine = Engine.LLAMA_CPP if gpu.kind == "apple" else Engine.VLLM
-            p = make_plan(model, Hardware(gpu, 1), PlanOptions(engine=engine))
+            p = make_plan(model, Hardware.of(gpu, 1), PlanOptions(engine=engine))
             assert p.per_gpu_gb > 0 and p.per_gpu_available_gb > 0, (model.id, gpu.id)
             assert all(part.gb >= 0 for part in p.parts), (model.id, gpu.id)
             assert p.fits == (p.max_context_tokens >= p.context_tokens), (model.id, gpu.id)

@@ -354,7 +354,8 @@ def hardware(r: HardwareReport) -> str:
             ["GPUs", "GB per GPU (of)", "TP x PP", "tokens/s", "cheapest $/hour"],
             [
                 [
-                    f"{o.count}x {o.gpu_name}",
+                    f"{o.count}x {o.gpu_name}"
+                    + (f" ({o.devices} devices)" if o.devices != o.count else ""),
                     f"{o.per_gpu_gb:.1f} ({o.per_gpu_available_gb:.1f})",
                     f"{o.tensor_parallel_size} x {o.pipeline_parallel_size}",
                     f"{o.decode_tokens_per_s:,.0f}",

@@ -571,8 +571,9 @@ def hardware(r: HardwareReport) -> RenderableType:
     configs.add_column("Seqs", justify="right", no_wrap=True)
     configs.add_column("Cheapest $/hour", overflow="fold", min_width=20)
     for o in r.configurations:
+        devices = f"\n({o.devices} devices)" if o.devices != o.count else ""
         configs.add_row(
-            Text(f"{o.count}x {o.gpu}"),
+            Text(f"{o.count}x {o.gpu}{devices}"),
             f"{o.per_gpu_gb:.1f}/{o.per_gpu_available_gb:.1f}",
             f"{o.tensor_parallel_size}x{o.pipeline_parallel_size}",
             f"{o.decode_tokens_per_s:,.0f}",
