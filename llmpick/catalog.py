@@ -156,6 +156,11 @@ def parse_text(path: Path, blob: bytes) -> CatalogFile:
         raise schema_error(path, data, err) from None
 
 
+def _short_license(license_id: str) -> str:
+    """A licence id as users write it: any case, without SPDX's `LicenseRef-` prefix."""
+    return license_id.lower().removeprefix("licenseref-")
+
+
 class Catalog:
     """The merged catalog, with lookups by id, alias and fragment.
 
@@ -285,13 +290,13 @@ class Catalog:
         raise UnknownModelError(f"unknown model: {name}", hint=hint)
 
     def license(self, license_id: str) -> License:
-        """A licence by id (case-insensitive)."""
-        found = self.licenses.get(license_id) or next(
-            (lic for key, lic in self.licenses.items() if key.lower() == license_id.lower()), None
-        )
+        """A licence by id, case-insensitive, the SPDX `LicenseRef-` prefix optional ("gemma")."""
+        short = {_short_license(key): key for key in self.licenses}
+        key = short.get(_short_license(license_id))
+        found = self.licenses.get(license_id) or (self.licenses[key] if key else None)
         if found is None:
             known = "licences in the catalog: " + ", ".join(sorted(self.licenses, key=str.lower))
-            hint = did_you_mean(license_id, self.licenses, known, cutoff=0.4)
+            hint = did_you_mean(_short_license(license_id), short, known, cutoff=0.4, shown=short)
             raise UnknownLicenseError(f"unknown licence: {license_id}", hint=hint)
         return found
 

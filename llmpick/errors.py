@@ -1,16 +1,25 @@
 """Exit codes and the error hierarchy: every error a user can cause is an LlmpickError."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import IntEnum
 
 
 def did_you_mean(
-    word: str, choices: Iterable[str], otherwise: str, *, n: int = 5, cutoff: float = 0.5
+    word: str,
+    choices: Iterable[str],
+    otherwise: str,
+    *,
+    n: int = 5,
+    cutoff: float = 0.5,
+    shown: Mapping[str, str] | None = None,
 ) -> str:
-    """A hint: the names closest to `word` (difflib), or `otherwise` when none is close."""
+    """A hint: the names closest to `word` (difflib), or `otherwise` when none is close.
+    `shown` maps a compared form of a name to the name to print."""
     import difflib
 
     close = difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
+    if shown is not None:
+        close = [shown[c] for c in close]
     return "did you mean: " + ", ".join(close) if close else otherwise
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from llmpick.catalog import Catalog
-from llmpick.errors import PolicyError
+from llmpick.errors import PolicyError, UnknownLicenseError
 from llmpick.records import Policy
 
 HINT = "see docs/ci.md for the policy keys"
@@ -52,12 +52,19 @@ def load_policy(
             msg = "unknown key (a typo?)" if item["type"] == "extra_forbidden" else item["msg"]
             lines.append(f"  {path}: {loc}: {msg}")
         raise PolicyError(f"invalid policy {path}:\n" + "\n".join(lines), hint=HINT) from None
-    known = set(catalog.licenses)
+    # Ids as `--license` reads them (any case, `LicenseRef-` optional), kept in catalog form.
+    canonical: dict[str, tuple[str, ...]] = {}
     for key in ("allow-licenses", "deny-licenses"):
-        for lic in getattr(policy, key.replace("-", "_")) or ():
-            if lic not in known:
+        field = key.replace("-", "_")
+        ids = []
+        for lic in getattr(policy, field) or ():
+            try:
+                ids.append(catalog.license(lic).id)
+            except UnknownLicenseError as err:
                 raise PolicyError(
-                    f"{path}: {prefix}{key}: unknown licence id {lic!r}",
-                    hint="licence ids: " + ", ".join(sorted(known)),
-                )
+                    f"{path}: {prefix}{key}: unknown licence id {lic!r}", hint=err.hint
+                ) from None
+        if getattr(policy, field) is not None:
+            canonical[field] = tuple(ids)
+    policy = policy.model_copy(update=canonical)
     return policy, f"{path}" + (f" [{table}]" if table else ""), path

@@ -50,6 +50,17 @@ class TestFindModel:
         with pytest.raises(UnknownLicenseError, match="unknown licence: GPL-9"):
             builtin.license("GPL-9")
 
+    def test_license_lookup_without_the_spdx_prefix(self, builtin: Catalog) -> None:
+        assert builtin.license("llama-4").id == "LicenseRef-Llama-4"
+        assert builtin.license("GEMMA").id == "LicenseRef-Gemma"
+        assert builtin.license("licenseref-qwen").id == "LicenseRef-Qwen"
+        with pytest.raises(UnknownLicenseError) as err:
+            builtin.license("llama")
+        assert err.value.hint == (
+            "did you mean: LicenseRef-Llama-4, LicenseRef-Llama-3.3, LicenseRef-Llama-3.2, "
+            "LicenseRef-Llama-3.1, LicenseRef-Gemma"
+        )
+
 
 class TestUserCatalogs:
     def test_adds_and_overrides_by_id(self, data: Path) -> None:

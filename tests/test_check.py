@@ -319,6 +319,24 @@ class TestVerdictsAndExitCodes:
         assert deepseek["status"] == "violation"  # deny-licenses
         assert code == 1
 
+    def test_policy_licence_ids_as_users_write_them(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        policy = tmp_path / "llmpick.toml"
+        policy.write_text('deny-licenses = ["deepseek"]\n')
+        code, out, _ = run(runner, str(MIXED), "--policy", str(policy), "-f", "json")
+        deepseek = next(
+            x for x in json.loads(out)["verdicts"] if x["ref"]["text"] == "deepseek-ai/DeepSeek-V3"
+        )
+        assert (code, deepseek["status"]) == (1, "violation")
+        policy.write_text('allow-licenses = ["Llama-33"]\n')
+        code, _, err = run(runner, str(MIXED), "--policy", str(policy))
+        assert code == 3
+        assert err.startswith(
+            f"error: {policy}: allow-licenses: unknown licence id 'Llama-33'\n"
+            "hint: did you mean: LicenseRef-Llama-3.3,"
+        )
+
     def test_clean_repo_exits_0(self, runner: CliRunner) -> None:
         code, out, err = run(runner, str(FIXTURES / "repo_clean"))
         assert code == 0
