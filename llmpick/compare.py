@@ -13,6 +13,9 @@ from llmpick.records import CompareRow, Comparison, ModelCard
 from llmpick.scoring import Failure, Request, best_fit, request_context
 from llmpick.terms import license_flags
 
+# More languages than this are a count: 119 codes side by side compare nothing (`show` has them).
+LISTED_LANGUAGES = 16
+
 
 def _fmt(value: float, unit: str) -> str:
     return f"{value:g}" if unit == "%" else f"{value:g} {unit}"
@@ -66,14 +69,7 @@ def compare(catalog: Catalog, models: list[ModelCard], hw: Hardware | None) -> C
         ],
     )
     add("use", "context", [human_tokens(m.context_tokens) for m in models])
-    add(
-        "use",
-        "languages",
-        [
-            ", ".join(m.languages) if m.languages else (m.languages_note or "none listed")
-            for m in models
-        ],
-    )
+    add("use", "languages", [_languages(m) for m in models])
     add("use", "input", [", ".join(m.modalities) for m in models])
     add("use", "capabilities", [", ".join(m.capabilities) or "-" for m in models])
     add(
@@ -172,3 +168,11 @@ def _hardware_rows(catalog: Catalog, models: list[ModelCard], hw: Hardware) -> l
         CompareRow(section=label, label="memory", values=tuple(mem_row)),
         CompareRow(section=label, label="est. decode tokens/s", values=tuple(tps_row)),
     ]
+
+
+def _languages(model: ModelCard) -> str:
+    if not model.languages:
+        return model.languages_note or "none listed"
+    if len(model.languages) > LISTED_LANGUAGES:
+        return f"{len(model.languages)} languages (`llmpick show` lists them)"
+    return ", ".join(model.languages)

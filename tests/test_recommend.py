@@ -370,6 +370,18 @@ class TestCompareCommand:
         mmlu = next(r for r in doc["rows"] if r["label"] == "MMLU-Pro [instruct, 5-shot CoT]")
         assert mmlu["values"][:2] == ["68.9", "66.4"] and mmlu["best"] == [0]
 
+    def test_long_language_lists_are_a_count(self, runner: CliRunner) -> None:
+        args = ["compare", "meta-llama/Llama-4-Scout-17B-16E-Instruct"]
+        args += ["Qwen/Qwen3-235B-A22B-Instruct-2507", "gpt-oss-120b", "-f", "json"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        row = next(r for r in json.loads(result.stdout)["rows"] if r["label"] == "languages")
+        assert row["values"] == [
+            "ar, en, fr, de, hi, id, it, pt, es, tl, th, vi",
+            "87 languages (`llmpick show` lists them)",
+            "the card lists no languages",
+        ]
+
     def test_with_gpu_adds_fit_rows(self, runner: CliRunner) -> None:
         args = ["compare", "qwen3-32b", "llama3.3:70b", "--gpu", "1xH100", "-f", "json"]
         result = runner.invoke(app, args)
