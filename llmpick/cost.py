@@ -158,6 +158,12 @@ def _per_million(usd_per_hour: float, tokens_per_s: float, utilization: float) -
     return usd_per_hour / (tokens_per_s * 3600 * utilization) * 1e6
 
 
+def _cloud_order(r: CloudCost) -> tuple[float, float, float, str, str]:
+    """With a daily volume, the cheapest month first: at 50M tokens a day one 1-GPU instance
+    ($5,022) carries what the lowest $/M server (8 GPUs, $40,179) would mostly idle through."""
+    return (r.monthly_usd or 0.0, r.per_million_tokens, r.usd_per_hour, r.cloud, r.instance)
+
+
 def cloud_rows(
     cat: Catalog, model: ModelCard, size: Sizing, work: Workload, gpu_id: str | None
 ) -> list[CloudCost]:
@@ -201,7 +207,7 @@ def cloud_rows(
                     monthly_usd=monthly,
                 )
             )
-    rows.sort(key=lambda r: (r.per_million_tokens, r.usd_per_hour, r.cloud, r.instance))
+    rows.sort(key=_cloud_order)
     return rows
 
 

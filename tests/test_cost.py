@@ -181,6 +181,25 @@ class TestCostArithmetic:
             capacity = row.tokens_per_s * 86400 * row.instances_needed
             assert capacity >= 100_000_000 > row.tokens_per_s * 86400 * (row.instances_needed - 1)
             assert row.monthly_usd == round(row.instances_needed * row.usd_per_hour * 730, 2)
+        months = [row.monthly_usd or 0.0 for row in report.cloud.instances]
+        assert months == sorted(months)
+
+    def test_a_daily_volume_picks_the_cheapest_month_not_the_lowest_rate(
+        self, cat: Catalog
+    ) -> None:
+        def first(work: Workload) -> tuple[str, float, float | None]:
+            report = make_cost(
+                cat, cat.find_model("qwen3-32b"), parse_gpu_spec(cat, "1xH100"), Engine.VLLM,
+                None, "auto", work, OnPremAssumptions(),
+            )  # fmt: skip
+            row = report.cloud.instances[0]
+            assert report.cloud.per_million_tokens == row.per_million_tokens
+            return row.instance, row.per_million_tokens, row.monthly_usd
+
+        # Full load: the 8-GPU server has the lowest rate. 50M tokens a day (579 tokens/s): one
+        # 1-GPU p5.4xlarge carries it for $5,022 a month; the p5.48xlarge would cost $40,179.
+        assert first(Workload()) == ("p5.48xlarge", 0.3678, None)
+        assert first(Workload(tokens_per_day=50_000_000)) == ("p5.4xlarge", 0.8255, 5022.4)
 
 
 class TestCostCli:
@@ -214,8 +233,16 @@ class TestCostCli:
         args = ["cost", "qwen3:8b", "--gpu", "1xL4"]
         table = runner.invoke(app, args)
         assert table.exit_code == 0 and "Hosted APIs for the same model" in table.stdout
+        assert "by $/M" in table.stdout and "$/M tokens  \n" in table.stdout
+        volume = runner.invoke(app, [*args, "--tokens-per-day", "100000000"])
+        assert "Cloud instances (on-demand), by monthly cost" in volume.stdout
+        assert " $/h   Copies   Tok/s      $/M   Monthly \n" in volume.stdout
         md = runner.invoke(app, [*args, "-f", "markdown"])
         assert md.stdout.startswith("### Cost of Qwen/Qwen3-8B (bf16, vllm)")
+        assert "| instance | GPUs | $/hour | tokens/s | $/M tokens | priced on |" in md.stdout
+        md = runner.invoke(app, [*args, "-f", "markdown", "--tokens-per-day", "100000000"])
+        head = "| instance | GPUs | $/hour | tokens/s | $/M tokens | monthly | priced on |"
+        assert head in md.stdout
         csv = runner.invoke(app, [*args, "-f", "csv"])
         assert csv.stdout.splitlines()[0] == (
             "kind,option,gpu,gpu_count,usd_per_hour,tokens_per_s,per_million_tokens,monthly_usd,"

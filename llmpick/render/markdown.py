@@ -293,9 +293,12 @@ def cost(r: CostReport) -> str:
         "",
     ]
     if r.cloud.instances:
+        monthly = w["tokens_per_day"] is not None
         out += [
             table(
-                ["instance", "GPUs", "$/hour", "tokens/s", "$/M tokens", "priced on"],
+                ["instance", "GPUs", "$/hour", "tokens/s", "$/M tokens"]
+                + (["monthly"] if monthly else [])
+                + ["priced on"],
                 [
                     [
                         f"{c.cloud} {c.instance}",
@@ -303,11 +306,12 @@ def cost(r: CostReport) -> str:
                         _money(c.usd_per_hour, 2),
                         f"{c.tokens_per_s:,.0f}",
                         _money(c.per_million_tokens),
-                        c.priced_on.isoformat(),
                     ]
+                    + ([_money(c.monthly_usd, 0)] if monthly else [])
+                    + [c.priced_on.isoformat()]
                     for c in r.cloud.instances[:10]
                 ],
-                right={2, 3, 4},
+                right={2, 3, 4, 5} if monthly else {2, 3, 4},
             ),  # fmt: skip
             "",
         ]

@@ -526,7 +526,9 @@ def cost(r: CostReport) -> RenderableType:
         )
     if r.cloud.instances:
         dates = sorted({f"{c.cloud} {c.priced_on.isoformat()}" for c in r.cloud.instances})
-        parts.append(_instances(r.cloud.instances[:10], "Cloud instances (on-demand)", dates))
+        monthly = r.workload.get("tokens_per_day") is not None
+        title = "Cloud instances (on-demand), " + ("by monthly cost" if monthly else "by $/M")
+        parts.append(_instances(r.cloud.instances[:10], title, dates))
     if r.api.offers:
         offers = Table(
             title="Hosted APIs for the same model",
@@ -590,24 +592,39 @@ def hardware(r: HardwareReport) -> RenderableType:
 
 
 def _instances(rows: Sequence[CloudCost], title: str, dates: list[str]) -> Table:
-    """Priced instances: copies of the model each holds, throughput, cost per million tokens."""
+    """Priced instances: copies of the model each holds, throughput, cost per million tokens,
+    and with a daily volume the instances it needs and their month."""
+    monthly = any(c.monthly_usd is not None for c in rows)
+    caption = "copies x GPUs each; "
+    if monthly:
+        caption += "monthly: as many instances as the daily tokens need, billed always on; "
     table = Table(
         title=title,
         box=box.SIMPLE,
-        caption=escape("copies x GPUs each; priced on: " + ", ".join(dates)),
+        caption=escape(caption + "priced on: " + ", ".join(dates)),
         caption_justify="left",
+        pad_edge=not monthly,
     )
-    table.add_column("Instance", overflow="fold")
+    table.add_column("Instance", overflow="fold", min_width=16 if monthly else None)
     table.add_column("GPUs", no_wrap=True)
-    for col in ("$/hour", "Copies", "Tokens/s", "$/M tokens"):
+    # A month column leaves 80 columns only with short headers.
+    heads = (
+        ("$/h", "Copies", "Tok/s", "$/M", "Monthly")
+        if monthly
+        else ("$/hour", "Copies", "Tokens/s", "$/M tokens")
+    )
+    for col in heads:
         table.add_column(col, justify="right", no_wrap=True)
     for c in rows:
-        table.add_row(
+        cells: list[RenderableType] = [
             Text(f"{c.cloud} {c.instance}"),
             f"{c.gpu_count}x {c.gpu}",
             _usd(c.usd_per_hour, 2),
             f"{c.copies} x {c.gpus_per_copy}",
             f"{c.tokens_per_s:,.0f}",
             _usd(c.per_million_tokens),
-        )
+        ]
+        if monthly:
+            cells.append(_usd(c.monthly_usd, 0))
+        table.add_row(*cells)
     return table
