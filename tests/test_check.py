@@ -434,6 +434,24 @@ class TestFormats:
         assert code == 1
         assert "VIOLATION" in out and "UNKNOWN" in out and "PASS" in out
 
+    def test_table_fits_80_columns_and_names_each_thing_once(self, runner: CliRunner) -> None:
+        args = ["check", str(MIXED), "--policy", str(POLICIES / "exceptions.toml")]
+        result = runner.invoke(app, args, env={"COLUMNS": "80"})
+        assert result.exit_code == 1
+        lines = result.stdout.splitlines()
+        assert max(len(line) for line in lines) == 80
+        # The Model and Licence columns name the model and a sole licence; the last column
+        # does not repeat them ("licence LicenseRef-DeepSeek is in deny-licenses").
+        assert lines[5:9] == [
+            "VIOLATION deploy/serve.sh:4  deepseek-ai/DeepSe DeepSeek       is in            ",
+            "                             ek-V3                             deny-licenses    ",
+            "UNKNOWN   app/chat.py:13     internlm/internlm2 -              not in the       ",
+            "                             _5-7b-chat                        catalog (add it  ",
+        ]
+        assert (
+            "PASS      app/chat.py:10     llama3.3:70b ->    Llama-3.3      MAU cap;         "
+        ) in lines
+
     def test_json_is_written_even_when_empty(self, runner: CliRunner, tmp_path: Path) -> None:
         code, out, _ = run(runner, str(tmp_path), "-f", "json")
         assert code == 0

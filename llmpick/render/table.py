@@ -409,20 +409,27 @@ def check_report(report: CheckReport) -> Table:
             + placeholder_note(report)
         ),
         caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=0,  # the box's blank rule already parts the columns
     )
     table.add_column("Status", no_wrap=True)
-    table.add_column("Where", overflow="fold")
+    table.add_column("Where", overflow="fold", max_width=18)
     table.add_column("Model", overflow="fold")
-    table.add_column("Licence", overflow="fold")
+    table.add_column("Licence", overflow="fold", max_width=14)
     table.add_column("Why / duties", overflow="fold")
     for v in sorted(report.verdicts, key=lambda v: (order[v.status], v.ref.path, v.ref.line)):
         where = f"{v.ref.path}:{v.ref.line}" if v.ref.line else v.ref.path
         model = v.model or v.ref.text
         if v.model and v.ref.text.lower() != v.model.lower():
             model = f"{v.ref.text} -> {v.model}"
-        # The table names each duty; JSON, Markdown and SARIF carry the licence's words.
-        duties = "; ".join(o.split(":", 1)[0] for o in v.obligations)
-        detail = "; ".join(v.reasons) if v.reasons else duties or "-"
+        # The table names each duty; JSON, Markdown and SARIF carry the licence's words. The
+        # Model and Licence columns already name the model and a sole licence.
+        duties = "; ".join(_unnamed(o.split(":", 1)[0], "", v.licenses) for o in v.obligations)
+        reasons = [
+            _unnamed(r.removeprefix(f"{v.ref.text} is "), "licence ", v.licenses) for r in v.reasons
+        ]
+        detail = "; ".join(reasons) if reasons else duties or "-"
         table.add_row(
             Text(v.status.upper(), style=STATUS_STYLE[v.status]),
             Text(where),
@@ -431,6 +438,16 @@ def check_report(report: CheckReport) -> Table:
             Text(detail),
         )
     return table
+
+
+def _unnamed(text: str, lead: str, licenses: Sequence[str]) -> str:
+    """Text that starts with `lead` + a licence id, without the id when it is the only licence
+    ('LicenseRef-Llama-3.1 naming' -> 'naming'), or with its short name ('Llama-3.1 naming')."""
+    for lic in licenses:
+        if text.startswith(f"{lead}{lic} "):
+            rest = text.removeprefix(f"{lead}{lic} ")
+            return rest if len(licenses) == 1 else f"{short_license(lic)} {rest}"
+    return text
 
 
 def deployment(d: Deployment) -> RenderableType:
