@@ -220,6 +220,14 @@ class TestPlanCommand:
         assert "basis:" in result.stdout
         assert "Formats at 8,192 tokens" in result.stdout
 
+    def test_the_bar_legend_names_the_parts_shown(self, runner: CliRunner) -> None:
+        serve = runner.invoke(app, ["plan", "qwen3:8b", "--gpu", "2xH100"]).stdout
+        train = runner.invoke(app, ["plan", "qwen3:8b", "--gpu", "2xH100", "--mode", "full"]).stdout
+        assert "█ weights  ▓ kv cache  ▒ activation  ░ overhead\n" in serve
+        # 57 GB of gradients and optimizer states: its own glyph, not drawn as weights.
+        assert "█ weights  ▓ gradients optimizer  ▒ activation  ░ overhead\n" in train
+        assert "\n[████▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▒▒▒▒▒░░··|]\n" in train
+
     def test_csv_has_a_row_per_format(self, runner: CliRunner) -> None:
         result = runner.invoke(
             app, ["plan", "qwen2.5-7b", "--gpu", "1xRTX4090", "--engine", "ollama", "-f", "csv"]

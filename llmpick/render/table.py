@@ -100,7 +100,11 @@ def facts(items: list[Fact], title: str) -> Table:
 
 
 BAR_WIDTH = 40
-BAR_GLYPHS = {"weights": "█", "kv_cache": "▓", "activation": "▒", "overhead": "░"}
+# The second part is the KV cache when serving, the optimizer's share when fine-tuning.
+BAR_GLYPHS = {
+    "weights": "█", "kv_cache": "▓", "gradients_optimizer": "▓", "adapters_optimizer": "▓",
+    "activation": "▒", "overhead": "░",
+}  # fmt: skip
 
 
 def memory_bar(parts: list[tuple[str, float]], available: float, width: int = BAR_WIDTH) -> Text:
@@ -143,7 +147,9 @@ def plan(p: Plan, explain: bool) -> Group:
     mem.add_row("total", f"{p.per_gpu_gb:,.2f}", *([""] if explain else []))
     mem.add_row("budget", f"{p.per_gpu_available_gb:,.2f}", *([""] if explain else []))
     bar = memory_bar([(x.name, x.gb) for x in p.parts], p.per_gpu_available_gb)
-    legend = Text("  ".join(f"{g} {n.replace('_', ' ')}" for n, g in BAR_GLYPHS.items()))
+    legend = Text(
+        "  ".join(f"{BAR_GLYPHS.get(x.name, '█')} {x.name.replace('_', ' ')}" for x in p.parts)
+    )
     summary = Text()
     summary.append(verdict + "\n", style="bold green" if p.fits else "bold red")
     if not p.max_context_tokens:
