@@ -193,7 +193,10 @@ def list_(
     ] = None,
     capability: Annotated[
         list[str] | None,
-        typer.Option(help="tool-calling, reasoning, thinking-toggle, fim, code (repeatable)."),
+        typer.Option(
+            help="tool-calling (tools), reasoning (think), thinking-toggle (toggle), fim, code "
+            "(repeatable)."
+        ),
     ] = None,
     modality: Annotated[
         list[str] | None, typer.Option(help="Input modality: text, image, audio, video.")

@@ -7,7 +7,7 @@ from llmpick.catalog import Catalog
 from llmpick.errors import UsageError
 from llmpick.licenses import parse_license_spec
 from llmpick.listing import ModelFilter
-from llmpick.records import Capability, Modality
+from llmpick.records import CAPABILITY_SHORT, Capability, Modality
 
 
 def language_codes(values: list[str] | None) -> frozenset[str]:
@@ -25,14 +25,20 @@ def language_codes(values: list[str] | None) -> frozenset[str]:
 E = TypeVar("E", Capability, Modality)
 
 
-def _enum_values(option: str, values: list[str] | None, enum: type[E]) -> frozenset[E]:
+def _enum_values(
+    option: str, values: list[str] | None, enum: type[E], short: dict[E, str] | None = None
+) -> frozenset[E]:
+    """Members by value, or by the short name tables print (`short`)."""
+    by_short = {name: member for member, name in (short or {}).items()}
     found = set()
     for value in values or []:
         for item in filter(None, (v.strip().lower() for v in value.split(","))):
             try:
-                found.add(enum(item))
+                found.add(by_short.get(item) or enum(item))
             except ValueError:
-                choices = ", ".join(e.value for e in enum)
+                choices = ", ".join(
+                    e.value + (f" ({short[e]})" if short and e in short else "") for e in enum
+                )
                 raise UsageError(
                     f"{option}: unknown value {item!r}", hint=f"choose from {choices}"
                 ) from None
@@ -40,7 +46,7 @@ def _enum_values(option: str, values: list[str] | None, enum: type[E]) -> frozen
 
 
 def capabilities(values: list[str] | None) -> frozenset[Capability]:
-    return _enum_values("--capability", values, Capability)
+    return _enum_values("--capability", values, Capability, CAPABILITY_SHORT)
 
 
 def modalities(values: list[str] | None) -> frozenset[Modality]:

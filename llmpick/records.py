@@ -54,6 +54,14 @@ class Capability(StrEnum):
     CODE = "code"  # a code-specialised model
 
 
+# How the `list` table abbreviates capabilities; `--capability` takes these too.
+CAPABILITY_SHORT = {
+    Capability.TOOL_CALLING: "tools",
+    Capability.REASONING: "think",
+    Capability.THINKING_TOGGLE: "toggle",
+}
+
+
 class Dtype(StrEnum):
     """Data type of a checkpoint as released."""
 

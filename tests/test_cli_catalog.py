@@ -112,6 +112,21 @@ class TestList:
         rows = list(csv.DictReader(io.StringIO(out)))
         assert rows and all("fim" in r["capabilities"].split(";") for r in rows)
 
+    def test_capabilities_as_the_table_abbreviates_them(self, runner: CliRunner) -> None:
+        short = run(
+            runner, "list", "--capability", "tools,Think", "--capability", "toggle", "-f", "csv"
+        )
+        full = run(
+            runner, "list", "--capability", "tool-calling,reasoning,thinking-toggle", "-f", "csv"
+        )
+        assert short[0] == 0 and short == full
+        assert len(short[1].splitlines()) == 1 + 28  # models with all three
+        _, _, err = run(runner, "list", "--capability", "vision")
+        assert err == (
+            "error: --capability: unknown value 'vision'\nhint: choose from tool-calling (tools), "
+            "reasoning (think), thinking-toggle (toggle), fim, code\n"
+        )
+
     def test_table_caption_counts(self, runner: CliRunner) -> None:
         code, out, _ = run(runner, "list", "--family", "gpt-oss")
         assert code == 0

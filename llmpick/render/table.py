@@ -11,6 +11,8 @@ from rich.text import Text
 
 from llmpick.describe import Fact, ModelRow, human_tokens, ranking_counts
 from llmpick.records import (
+    CAPABILITY_SHORT,
+    Capability,
     CheckReport,
     CloudCost,
     Comparison,
@@ -26,15 +28,6 @@ from llmpick.records import (
 def short_license(license_ids: str) -> str:
     """'LicenseRef-Llama-3.3' -> 'Llama-3.3' (the table is narrow; JSON keeps full ids)."""
     return "+".join(part.removeprefix("LicenseRef-") for part in license_ids.split("+"))
-
-
-CAPABILITY_ABBREV = {
-    "tool-calling": "tools",
-    "reasoning": "think",
-    "thinking-toggle": "toggle",
-    "fim": "fim",
-    "code": "code",
-}
 
 
 COMMERCIAL_ABBREV = {"conditional": "cond."}
@@ -64,7 +57,7 @@ def model_list(rows: list[ModelRow], caption: str) -> Table:
         licence = short_license(row.license)
         if row.license_flags:
             licence += f" ({', '.join(row.license_flags)})"
-        caps = [CAPABILITY_ABBREV.get(c, c) for c in row.capabilities]
+        caps = [CAPABILITY_SHORT.get(Capability(c), c) for c in row.capabilities]
         caps += [m for m in row.modalities if m != "text"]
         table.add_row(
             Text(row.id),
