@@ -21,7 +21,7 @@ from llmpick.engines import (
     runs_on,
 )
 from llmpick.errors import UsageError
-from llmpick.hardware import Hardware
+from llmpick.hardware import GPUS_PER_NODE, Hardware
 from llmpick.memory import Planner, replica_sizes, smallest_replica
 from llmpick.plan import check_kv_dtype, check_loads, resolve_format
 from llmpick.quant import Format, native_format
@@ -31,6 +31,7 @@ from llmpick.records import (
     CloudCost,
     CloudSection,
     CostReport,
+    Gpu,
     GpuOption,
     HardwareReport,
     ModelCard,
@@ -381,6 +382,29 @@ def make_cost(
 # --- hardware ---------------------------------------------------------------------------------
 
 
+def _cheapest_offer(cat: Catalog, gpu: Gpu, count: int) -> tuple[float, str] | None:
+    """The cheapest way to rent `count` of the GPU: one instance with at least that many (at its
+    per-GPU price times the count), or, beyond one node, one full-node cloud instance per node
+    (2x p5.48xlarge for 16 H100s; not managed endpoints, which do not join into one cluster). At
+    equal price the smallest instance wins: the one you can rent as is."""
+    node = GPUS_PER_NODE // gpu.devices
+    offers = []
+    for cloud in cat.clouds:
+        for inst in cloud.instances:
+            if inst.gpu != gpu.id:
+                continue
+            if inst.gpu_count >= count:
+                price = inst.usd_per_hour / inst.gpu_count * count
+                offers.append((price, inst.gpu_count, f"{cloud.id} {inst.id}"))
+            elif cloud.kind == "cloud" and inst.gpu_count == node and count % node == 0:
+                n = count // node
+                offers.append((inst.usd_per_hour * n, inst.gpu_count, f"{n}x {cloud.id} {inst.id}"))
+    if not offers:
+        return None
+    price, _, label = min(offers)
+    return price, label
+
+
 def make_hardware(
     cat: Catalog,
     model: ModelCard,
@@ -412,16 +436,7 @@ def make_hardware(
             fmt_name = planner.format.name
             if not est.fits:
                 continue
-            # At equal per-GPU price the smallest instance wins: the one you can rent as is.
-            cheapest = min(
-                (
-                    (inst.usd_per_hour / inst.gpu_count * count, inst.gpu_count, cloud.id, inst.id)
-                    for cloud in cat.clouds
-                    for inst in cloud.instances
-                    if inst.gpu == gpu.id and inst.gpu_count >= count
-                ),
-                default=None,
-            )
+            cheapest = _cheapest_offer(cat, gpu, count)
             options.append(
                 GpuOption(
                     gpu=gpu.id,
@@ -437,7 +452,7 @@ def make_hardware(
                     decode_tokens_per_s=round(planner.decode_tokens_per_s(context, 1), 1),
                     max_concurrent_sequences=planner.max_batch(context),
                     cheapest_usd_per_hour=round(cheapest[0], 3) if cheapest else None,
-                    cheapest_offer=f"{cheapest[2]} {cheapest[3]}" if cheapest else None,
+                    cheapest_offer=cheapest[1] if cheapest else None,
                 )
             )
             break
@@ -461,7 +476,9 @@ def make_hardware(
             "each GPU's smallest count (1, 2, 4, 8, 16, 32, 64) that holds one copy at the "
             f"context with {PROFILES[engine].engine}'s headroom (docs/memory.md)",
             "cheapest_usd_per_hour: the lowest per-GPU price of a catalog instance with at least "
-            "that many of the GPU, times the count (you may have to rent the larger instance)",
+            "that many of the GPU, times the count (you may have to rent the larger instance); "
+            "beyond one node, whole 8-GPU cloud instances, one per node (managed endpoints do not "
+            "join into one cluster)",
             "instances: every priced instance that serves the model, by cost per million tokens "
             "at the workload of `llmpick cost` (docs/cost.md)",
         ),

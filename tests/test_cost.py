@@ -310,6 +310,19 @@ class TestHardware:
         assert h100.cheapest_offer == "aws p5.4xlarge"
         assert not any(o.gpu.startswith("m") and o.gpu[1].isdigit() for o in report.configurations)
 
+    def test_beyond_one_node_whole_cloud_instances_are_priced(self, cat: Catalog) -> None:
+        model = cat.find_model("deepseek-ai/DeepSeek-R1")
+        report = make_hardware(cat, model, Engine.VLLM, None, "auto", 8192, Workload())
+        offers = {
+            (o.count, o.gpu): (o.cheapest_usd_per_hour, o.cheapest_offer)
+            for o in report.configurations
+        }
+        assert offers[(16, "h100-sxm")] == (110.08, "2x aws p5.48xlarge")  # 2 x $55.04
+        # HF Endpoints rent 8 A100s for less, but two endpoints do not make one cluster.
+        assert offers[(16, "a100-sxm-80")] == (54.894, "2x aws p4de.24xlarge")
+        assert offers[(8, "h200-sxm")] == (40.0, "hf-endpoints-aws nvidia-h200 x8")
+        assert offers[(8, "mi250")] == (None, None)
+
     def test_apple_gpus_for_llama_cpp(self, cat: Catalog) -> None:
         model = cat.find_model("qwen3:32b")
         report = make_hardware(cat, model, Engine.LLAMA_CPP, None, "auto", 8192, Workload())

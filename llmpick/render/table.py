@@ -579,17 +579,20 @@ def hardware(r: HardwareReport) -> RenderableType:
         title=f"GPUs that hold {r.model} ({r.quant}, {r.engine}) at {r.context_tokens:,} tokens",
         caption="GB/GPU: needed/usable; Tok/s: one sequence; Seqs: sequences of that length that "
         "fit; cheapest $/hour: per-GPU price of the cheapest catalog instance with enough of that "
-        "GPU, times the count",
+        "GPU, times the count, or beyond one node whole 8-GPU cloud instances (2x ...)",
         caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        padding=0,  # the box's blank rule already parts the columns
     )
-    configs.add_column("GPUs", overflow="fold", max_width=16)
+    configs.add_column("GPUs", overflow="fold", max_width=25)
     configs.add_column("GB/GPU", justify="right", no_wrap=True)
     configs.add_column("TPxPP", justify="right", no_wrap=True)
     configs.add_column("Tok/s", justify="right", no_wrap=True)
     configs.add_column("Seqs", justify="right", no_wrap=True)
     configs.add_column("Cheapest $/hour", overflow="fold", min_width=20)
     for o in r.configurations:
-        devices = f"\n({o.devices} devices)" if o.devices != o.count else ""
+        devices = f" ({o.devices} devices)" if o.devices != o.count else ""
         configs.add_row(
             Text(f"{o.count}x {o.gpu}{devices}"),
             f"{o.per_gpu_gb:.1f}/{o.per_gpu_available_gb:.1f}",
