@@ -178,32 +178,38 @@ def cloud_rows(
             gpu = cat.gpu(inst.gpu)
             if gpu.kind == "apple" or refuses(size.engine, fmt.name, gpu):
                 continue
-            per, copies, _, tp = _serve(model, Hardware.of(gpu, inst.gpu_count), size, work)
+            # A model too big for one full-node cloud instance runs on several, one per node
+            # (2x p5.48xlarge); managed endpoints do not join into one cluster.
+            joinable = cloud.kind == "cloud" and inst.gpu_count == GPUS_PER_NODE // gpu.devices
+            for n in (1, 2, 4, 8) if joinable else (1,):
+                served = _serve(model, Hardware.of(gpu, inst.gpu_count * n), size, work)
+                if served[1]:
+                    break
+            per, copies, _, tp = served
             if copies == 0 or tp is None:
                 continue
+            hourly = inst.usd_per_hour * n
             tokens = tp.tokens_per_s * copies
             monthly = None
             needed = None
             if work.tokens_per_day:
                 needed = math.ceil(work.tokens_per_day / (tokens * 86400))
-                monthly = round(needed * inst.usd_per_hour * HOURS_PER_MONTH, 2)
+                monthly = round(needed * hourly * HOURS_PER_MONTH, 2)
             rows.append(
                 CloudCost(
                     cloud=cloud.id,
                     cloud_name=cloud.name,
                     region=cloud.region,
-                    instance=inst.id,
+                    instance=inst.id if n == 1 else f"{n}x {inst.id}",
                     gpu=inst.gpu,
-                    gpu_count=inst.gpu_count,
-                    usd_per_hour=inst.usd_per_hour,
+                    gpu_count=inst.gpu_count * n,
+                    usd_per_hour=hourly,
                     priced_on=cloud.priced_on,
                     price_source=cloud.price_source,
                     copies=copies,
                     gpus_per_copy=per,
                     tokens_per_s=round(tokens, 1),
-                    per_million_tokens=round(
-                        _per_million(inst.usd_per_hour, tokens, work.utilization), 4
-                    ),
+                    per_million_tokens=round(_per_million(hourly, tokens, work.utilization), 4),
                     instances_needed=needed,
                     monthly_usd=monthly,
                 )
@@ -373,6 +379,9 @@ def make_cost(
                 "API per million: (input tokens x input price + output tokens x output price) / "
                 "(input + output tokens), the same mix",
                 f"a month is {HOURS_PER_MONTH:.0f} hours; cloud servers are billed always on",
+                "an instance named 2x NAME is two full-node cloud instances joined into one "
+                "cluster (pipeline stages across nodes, the layout `deploy` writes), for a model "
+                "no single instance holds; priced as the sum",
             ]
         ),
         notes=tuple(notes),

@@ -323,6 +323,19 @@ class TestHardware:
         assert offers[(8, "h200-sxm")] == (40.0, "hf-endpoints-aws nvidia-h200 x8")
         assert offers[(8, "mi250")] == (None, None)
 
+    def test_a_model_no_instance_holds_runs_on_joined_instances(self, cat: Catalog) -> None:
+        report = make_cost(
+            cat, cat.find_model("deepseek-ai/DeepSeek-R1"), parse_gpu_spec(cat, "16xH100"),
+            Engine.VLLM, None, "auto", Workload(), OnPremAssumptions(),
+        )  # fmt: skip
+        first = report.cloud.instances[0]
+        assert (first.cloud, first.instance, first.gpu_count, first.usd_per_hour) == (
+            "aws", "2x p5.48xlarge", 16, 110.08
+        )  # fmt: skip
+        assert (first.copies, first.gpus_per_copy) == (1, 16)
+        # Managed endpoints are never joined: HF's 8x H100 endpoint cannot hold the model.
+        assert not any(c.cloud.startswith("hf-") for c in report.cloud.instances)
+
     def test_apple_gpus_for_llama_cpp(self, cat: Catalog) -> None:
         model = cat.find_model("qwen3:32b")
         report = make_hardware(cat, model, Engine.LLAMA_CPP, None, "auto", 8192, Workload())
