@@ -28,12 +28,14 @@ from llmpick.quant import Format, native_format
 from llmpick.records import (
     ApiCost,
     ApiSection,
+    Cloud,
     CloudCost,
     CloudSection,
     CostReport,
     Gpu,
     GpuOption,
     HardwareReport,
+    Instance,
     ModelCard,
     OnPremCost,
     Throughput,
@@ -165,6 +167,12 @@ def _cloud_order(r: CloudCost) -> tuple[float, float, float, str, str]:
     return (r.monthly_usd or 0.0, r.per_million_tokens, r.usd_per_hour, r.cloud, r.instance)
 
 
+def _joinable(cloud: Cloud, inst: Instance, gpu: Gpu) -> bool:
+    """Whether several of this instance make one cluster, one per node: full-node instances of
+    a cloud; managed endpoints are separate servers."""
+    return cloud.kind == "cloud" and inst.gpu_count == GPUS_PER_NODE // gpu.devices
+
+
 def cloud_rows(
     cat: Catalog, model: ModelCard, size: Sizing, work: Workload, gpu_id: str | None
 ) -> list[CloudCost]:
@@ -178,10 +186,8 @@ def cloud_rows(
             gpu = cat.gpu(inst.gpu)
             if gpu.kind == "apple" or refuses(size.engine, fmt.name, gpu):
                 continue
-            # A model too big for one full-node cloud instance runs on several, one per node
-            # (2x p5.48xlarge); managed endpoints do not join into one cluster.
-            joinable = cloud.kind == "cloud" and inst.gpu_count == GPUS_PER_NODE // gpu.devices
-            for n in (1, 2, 4, 8) if joinable else (1,):
+            # A model too big for one full-node cloud instance runs on several (2x p5.48xlarge).
+            for n in (1, 2, 4, 8) if _joinable(cloud, inst, gpu) else (1,):
                 served = _serve(model, Hardware.of(gpu, inst.gpu_count * n), size, work)
                 if served[1]:
                     break
@@ -396,7 +402,6 @@ def _cheapest_offer(cat: Catalog, gpu: Gpu, count: int) -> tuple[float, str] | N
     per-GPU price times the count), or, beyond one node, one full-node cloud instance per node
     (2x p5.48xlarge for 16 H100s; not managed endpoints, which do not join into one cluster). At
     equal price the smallest instance wins: the one you can rent as is."""
-    node = GPUS_PER_NODE // gpu.devices
     offers = []
     for cloud in cat.clouds:
         for inst in cloud.instances:
@@ -405,8 +410,8 @@ def _cheapest_offer(cat: Catalog, gpu: Gpu, count: int) -> tuple[float, str] | N
             if inst.gpu_count >= count:
                 price = inst.usd_per_hour / inst.gpu_count * count
                 offers.append((price, inst.gpu_count, f"{cloud.id} {inst.id}"))
-            elif cloud.kind == "cloud" and inst.gpu_count == node and count % node == 0:
-                n = count // node
+            elif _joinable(cloud, inst, gpu) and count % inst.gpu_count == 0:
+                n = count // inst.gpu_count
                 offers.append((inst.usd_per_hour * n, inst.gpu_count, f"{n}x {cloud.id} {inst.id}"))
     if not offers:
         return None
