@@ -214,7 +214,8 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
         case Target.LMDEPLOY:
             _lmdeploy(build, repo, effective, layout, context, opts.kv_dtype, hw.gpu.vendor)
         case Target.TGI:
-            _tgi(build, repo, quant_flag, layout, context, opts.kv_dtype)
+            awq_on_rocm = effective.name == "awq" and hw.gpu.vendor == "amd"
+            _tgi(build, repo, quant_flag, layout, context, opts.kv_dtype, awq_on_rocm)
         case Target.LLAMA_CPP:
             _llama_cpp(build, repo, effective, layout, context, opts.kv_dtype)
         case Target.OLLAMA:
@@ -670,7 +671,13 @@ def _per_process(
 
 
 def _tgi(
-    b: Builder, repo: str, quant: str | None, layout: DeployLayout, context: int, kv: str
+    b: Builder,
+    repo: str,
+    quant: str | None,
+    layout: DeployLayout,
+    context: int,
+    kv: str,
+    awq_on_rocm: bool,
 ) -> None:
     _tensor_parallel_only("TGI", layout)
     argv = ["text-generation-launcher"]
@@ -678,6 +685,11 @@ def _tgi(
     b.flag(argv, "--num-shard", layout.tensor_parallel_size, _parallel_why(layout))
     b.flag(argv, "--max-input-tokens", context - 1, "the prompt may use all but one token")
     b.flag(argv, "--max-total-tokens", context, "the context the plan was sized for")
+    if awq_on_rocm:
+        # TGI 3.3.7 has no AWQ GEMM kernel on ROCm: it raises at load and names `--quantize
+        # gptq`, which converts AWQ weights to GPTQ's layout (server/text_generation_server/
+        # layers/gptq/__init__.py, GPTQWeight.get_linear and GPTQWeightsLoader).
+        b.flag(argv, "--quantize", "gptq", "no AWQ kernel on ROCm: load the AWQ weights as GPTQ")
     _load_flags(b, argv, Target.TGI, "--quantize", quant, kv)
     b.flag(argv, "--hostname", HOST, "listen on every interface")
     b.notes.append(

@@ -103,6 +103,24 @@ class TestEngineFlags:
         for argv in commands:
             assert check_argv(target, argv) == [], " ".join(argv)
 
+    @pytest.mark.parametrize("target", list(FLAGS))
+    @pytest.mark.parametrize(
+        ("model", "gpus", "extra"),
+        [
+            ("Qwen/Qwen2.5-72B-Instruct", "1xMI300X", {"quant": "awq"}),
+            ("meta-llama/Llama-3.3-70B-Instruct", "2xMI250", {}),
+        ],
+    )
+    def test_amd_commands_use_only_existing_flags(
+        self, cat: Catalog, target: Target, model: str, gpus: str, extra: dict[str, object]
+    ) -> None:
+        try:
+            d = make(cat, model, gpus, target, **extra)
+        except (DeployError, UsageError):
+            return
+        for argv in (s.argv for s in d.steps if s.argv and s.argv[0] not in ("ray", "kubectl")):
+            assert check_argv(target, argv) == [], " ".join(argv)
+
     def test_the_checker_catches_bad_flags(self) -> None:
         bad = ("vllm", "serve", "m", "--tensor-parallel", "2", "--kv-cache-dtype", "int3")
         assert check_argv(Target.VLLM, bad) == [
@@ -311,6 +329,18 @@ class TestKServe:
             "git+https://github.com/InternLM/lmdeploy.git (LMDeploy's installation guide)"
         )
         assert nvidia.notes[0].startswith("TurboMind supports a fixed list of architectures")
+
+    def test_tgi_loads_awq_as_gptq_on_amd(self, cat: Catalog) -> None:
+        # TGI 3.3.7's AWQ kernel raises on ROCm and names --quantize gptq instead.
+        args = ("Qwen/Qwen2.5-72B-Instruct", "1xMI300X", Target.TGI)
+        amd = make(cat, *args, quant="awq")
+        nvidia = make(cat, "Qwen/Qwen2.5-72B-Instruct", "1xH100", Target.TGI, quant="awq")
+        assert amd.steps[0].argv[:2] == ("text-generation-launcher", "--model-id")
+        assert amd.command is not None and "--quantize gptq" in amd.command
+        assert nvidia.command is not None and "--quantize" not in nvidia.command
+        why = next(f.why for f in amd.flags if f.flag == "--quantize")
+        assert why == "no AWQ kernel on ROCm: load the AWQ weights as GPTQ"
+        assert "--quantize" not in (make(cat, *args).command or "")  # bf16: nothing to convert
 
     def test_kserve_args_are_vllm_or_runtime_flags(self, cat: Catalog) -> None:
         d = make(cat, "meta-llama/Llama-3.3-70B-Instruct", "4xA100-80", Target.KSERVE)
