@@ -67,7 +67,7 @@ def predict(catalog: Catalog, m: dict[str, object]) -> float:
     planner = Planner.build(model, Hardware(gpu, count), fmt, engine, kv_dtype)
     context = int(m["context_tokens"] or 1)  # type: ignore[call-overload]
     if m["compare"] == "weights_per_gpu":
-        return weights_per_gpu(planner.weights, model.architecture, planner.layout)
+        return weights_per_gpu(planner.weights, planner.dims, planner.layout)
     if m["compare"] == "kv":
         return planner.kv.total(context, 1)
     if m["compare"] == "kv_pool":

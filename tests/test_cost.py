@@ -301,7 +301,7 @@ class TestHardware:
                     model, Hardware.of(cat.gpu(option.gpu), option.count // 2), None, Engine.VLLM
                 )
                 assert not smaller.estimate(8192, 1).fits
-        priced = [o.cheapest_usd_per_hour for o in report.configurations if o.cheapest_offer]
+        priced = [o.cheapest_usd_per_hour or 0.0 for o in report.configurations if o.cheapest_offer]
         assert priced == sorted(priced)
         assert report.configurations[0].cheapest_offer == "hf-endpoints-aws nvidia-a100 x1"
         # p5.4xlarge and p5.48xlarge cost the same per GPU: the one-GPU size is the offer.

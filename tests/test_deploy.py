@@ -310,7 +310,7 @@ class TestKServe:
         amd = make(cat, "meta-llama/Llama-3.3-70B-Instruct", "1xMI300X", Target.LMDEPLOY)
         nvidia = make(cat, "meta-llama/Llama-3.3-70B-Instruct", "2xH100", Target.LMDEPLOY)
         for d, backend in ((amd, "pytorch"), (nvidia, "turbomind")):
-            argv = d.steps[0].argv
+            argv = d.steps[0].argv or ()
             assert argv[argv.index("--backend") + 1] == backend
         assert amd.notes[0] == (
             "install LMDeploy for ROCm: LMDEPLOY_TARGET_DEVICE=rocm pip install "
@@ -323,7 +323,7 @@ class TestKServe:
         args = ("Qwen/Qwen2.5-72B-Instruct", "1xMI300X", Target.TGI)
         amd = make(cat, *args, quant="awq")
         nvidia = make(cat, "Qwen/Qwen2.5-72B-Instruct", "1xH100", Target.TGI, quant="awq")
-        assert amd.steps[0].argv[:2] == ("text-generation-launcher", "--model-id")
+        assert (amd.steps[0].argv or ())[:2] == ("text-generation-launcher", "--model-id")
         assert amd.command is not None and "--quantize gptq" in amd.command
         assert nvidia.command is not None and "--quantize" not in nvidia.command
         why = next(f.why for f in amd.flags if f.flag == "--quantize")

@@ -41,7 +41,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     import random
 
     import yaml
-    from synthetic_catalog import model
+    from synthetic_catalog import model  # type: ignore[import-not-found]  # bench/, on sys.path
 
     builtin = load_catalog()
     pairs = sorted({(b.name, b.variant) for m in builtin.models for b in m.benchmarks})

@@ -296,7 +296,11 @@ class TestLargest:
             answer = rng.randint(lo - 1, hi + 3)
             guess = rng.choice([None, rng.randint(lo - 2, hi + 2)])
             expected = 0 if answer < lo else min(answer, hi)
-            assert largest(lambda n, a=answer: n <= a, lo, hi, guess) == expected
+
+            def ok(n: int, a: int = answer) -> bool:
+                return n <= a
+
+            assert largest(ok, lo, hi, guess) == expected
 
     def test_a_good_guess_costs_few_calls(self) -> None:
         from llmpick.memory import largest
