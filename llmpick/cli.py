@@ -638,11 +638,13 @@ def cost(
         float, typer.Option(help="Share of time the servers are busy (0-1].", min=0.01, max=1.0)
     ] = 1.0,
     hardware_usd: Annotated[
-        float | None, typer.Option(help="On-premises: price of these GPUs and their server, USD.")
+        float | None,
+        typer.Option(help="On-premises: price of these GPUs and their server, USD.", min=0),
     ] = None,
     years: Annotated[float, typer.Option(help="On-premises: amortisation period.", min=0.1)] = 3.0,
     power_watts: Annotated[
-        float | None, typer.Option(help="On-premises: power draw (default: the GPUs' TDP).")
+        float | None,
+        typer.Option(help="On-premises: power draw, watts (default: the GPUs' TDP).", min=0),
     ] = None,
     kwh_usd: Annotated[
         float, typer.Option(help="On-premises: electricity price per kWh, USD.", min=0)

@@ -260,6 +260,8 @@ class TestCostCli:
             (["--input-tokens", "300000"], 2, "exceeds Qwen/Qwen3-8B's maximum"),
             (["--utilization", "0"], 2, "Invalid value"),
             (["--engine", "nope"], 2, "choose from"),
+            (["--hardware-usd", "-1"], 2, "Invalid value for '--hardware-usd'"),
+            (["--power-watts", "-300"], 2, "Invalid value for '--power-watts'"),
         ],
     )
     def test_usage_errors(

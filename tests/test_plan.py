@@ -253,6 +253,7 @@ class TestPlanCommand:
             (["--gpu", "1.5xH100"], "error: --gpu: GPU count '1.5' is not a whole number"),
             (["--gpu", "-2 x H100"], "error: --gpu: GPU count '-2' is not a whole number"),
             (["--gpu", "0xH100"], "error: --gpu: GPU count 0 is out of range\nhint: use 1 to"),
+            (["--gpu", "2x"], "error: --gpu: cannot read '2x': no GPU name after the count\n"),
             (["--gpu", "1xH100", "--engine", "vllmm"], "Invalid value"),
             (["--gpu", "1xH100", "--mode", "train"], "Invalid value"),
             (["--gpu", "1xH100", "--quant", "q5"], "error: --quant: unknown format 'q5'"),
