@@ -326,7 +326,7 @@ def make_cost(
             f"--input-tokens + --output-tokens = {work.context:,} exceeds {model.id}'s maximum "
             f"of {model.context_tokens:,}"
         )
-    check_runs_on(engine, hw.gpu)
+    check_runs_on(engine, hw.product)
     check_loads(model, engine, size.fmt or native_format(model), hw)
     clouds = cloud_rows(cat, model, size, work, hw.product.id)
     apis = api_rows(cat, model, work)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from llmpick.engines import Engine, runs_on
+from llmpick.engines import Engine, why_not_runs
 from llmpick.errors import DeployError, UsageError
 from llmpick.hardware import GPUS_PER_NODE, Hardware
 from llmpick.memory import Estimate, Planner, default_context, smallest_replica
@@ -184,11 +184,9 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
     """Size the deployment with the planner, then write the engine's command or manifest."""
     spec = ENGINES[opts.target]
     engine = spec.planner
-    if not runs_on(engine, hw.gpu):
-        raise UsageError(
-            f"{spec.name} does not run on Apple GPUs",
-            hint="use --engine llama.cpp or --engine ollama",
-        )
+    refused = why_not_runs(engine, hw.product)
+    if refused:
+        raise UsageError(f"{spec.name} {refused[0]}", hint=refused[1])
     check_kv_dtype(opts.kv_dtype, engine)
     fmt = resolve_format(model, opts.quant, engine)
     context = opts.context or default_context(model)

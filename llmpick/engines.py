@@ -54,18 +54,38 @@ GGML_CONTEXT_GB = 0.3
 APPLE_ENGINES = (Engine.LLAMA_CPP, Engine.OLLAMA)
 
 
+# SGLang's ROCm kernels (sgl-kernel/setup_rocm.py at sglang 01b582cb) build for gfx942 and gfx950
+# only, and the build exits on any other AMD GPU it detects.
+SGLANG_ROCM_TARGETS = ("gfx942", "gfx950")
+
+
+def why_not_runs(engine: Engine, gpu: Gpu) -> tuple[str, str] | None:
+    """('does not run on ...', hint) when the engine does not run on this kind of GPU at all;
+    None when it does. The caller names the engine."""
+    if gpu.kind == "apple" and engine not in APPLE_ENGINES:
+        return (
+            f"does not run on {gpu.name}",
+            "on Apple GPUs use --engine llama.cpp or --engine ollama",
+        )
+    if engine == Engine.SGLANG and gpu.llvm_target not in (None, *SGLANG_ROCM_TARGETS):
+        return (
+            f"does not run on {gpu.name} ({gpu.llvm_target}): its ROCm kernels are built for "
+            f"{' and '.join(SGLANG_ROCM_TARGETS)} only",
+            "use --engine vllm, which runs on it",
+        )
+    return None
+
+
 def runs_on(engine: Engine, gpu: Gpu) -> bool:
     """Whether the engine runs on this kind of GPU at all."""
-    return gpu.kind != "apple" or engine in APPLE_ENGINES
+    return why_not_runs(engine, gpu) is None
 
 
 def check_runs_on(engine: Engine, gpu: Gpu) -> None:
     """Refuse an engine that does not run on the GPUs (vLLM on a Mac) before any sizing."""
-    if not runs_on(engine, gpu):
-        raise UsageError(
-            f"--engine {engine} does not run on {gpu.name}",
-            hint="on Apple GPUs use --engine llama.cpp or --engine ollama",
-        )
+    refused = why_not_runs(engine, gpu)
+    if refused:
+        raise UsageError(f"--engine {engine} {refused[0]}", hint=refused[1])
 
 
 # The lowest NVIDIA compute capability (x10, as the engines compare it) at which an engine loads a

@@ -13,7 +13,7 @@ from llmpick.engines import (
     TP_SYNC_S_PER_LAYER,
     Engine,
     refuses,
-    runs_on,
+    why_not_runs,
 )
 from llmpick.errors import UsageError
 from llmpick.hardware import Hardware
@@ -102,8 +102,9 @@ def make_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
     planner = Planner.build(model, hw, fmt, opts.engine, opts.kv_dtype)
     est = planner.estimate(context, opts.batch)
     warnings = []
-    if not runs_on(opts.engine, hw.gpu):
-        warnings.append(f"{opts.engine} does not run on Apple GPUs; use --engine llama.cpp")
+    not_run = why_not_runs(opts.engine, hw.product)
+    if not_run:
+        warnings.append(f"--engine {opts.engine} {not_run[0]}; {not_run[1]}")
     refused = refuses(opts.engine, planner.format.name, hw.gpu)
     if refused:
         warnings.append(f"{refused}: pick --quant from the formats listed")

@@ -420,6 +420,13 @@ class Gpu(Record):
         "a minimum (docs/memory.md). Null where no read source states it: nothing is refused.",
     )
     compute_capability_source: Url | None = None
+    llvm_target: str | None = Field(
+        None,
+        pattern=r"^gfx[0-9a-f]+$",
+        description="AMD's LLVM target, e.g. 'gfx942'; an engine whose ROCm kernels are built for "
+        "other targets does not run there. Null where no read source states it.",
+    )
+    llvm_target_source: Url | None = None
     devices: int = Field(
         1,
         ge=1,
@@ -441,14 +448,24 @@ class Gpu(Record):
     def _consistent(self) -> Self:
         if self.fp8_tflops is not None and not self.fp8:
             raise ValueError("fp8_tflops is set but fp8 is false")
-        if (self.compute_capability is None) != (self.compute_capability_source is None):
-            raise ValueError("compute_capability and compute_capability_source go together")
+        # A vendor's own numbering, each with the source that states it.
+        for name, value, source, vendor in (
+            (
+                "compute_capability",
+                self.compute_capability,
+                self.compute_capability_source,
+                "nvidia",
+            ),
+            ("llvm_target", self.llvm_target, self.llvm_target_source, "amd"),
+        ):
+            if (value is None) != (source is None):
+                raise ValueError(f"{name} and {name}_source go together")
+            if value is not None and self.vendor != vendor:
+                raise ValueError(
+                    f"{name} is {vendor.upper()}'s numbering; leave it out for {self.vendor}"
+                )
         if (self.devices > 1) != (self.devices_source is not None):
             raise ValueError("devices above 1 needs devices_source, and only then")
-        if self.compute_capability is not None and self.vendor != "nvidia":
-            raise ValueError(
-                "compute_capability is NVIDIA's numbering; leave it out for " + self.vendor
-            )
         return self
 
     @property

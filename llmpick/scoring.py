@@ -363,7 +363,7 @@ def recommend(catalog: Catalog, hw: Hardware, req: Request, exhaustive: bool = F
     with no quantization loss, plus full speed and capacity points) and stops once no
     remaining model can enter the top places. With --min-tps or a GGUF engine (or
     `exhaustive`, which the tests use to check the shortcut) every model is scored exactly."""
-    check_runs_on(req.engine, hw.gpu)
+    check_runs_on(req.engine, hw.product)
     index = catalog.index
     qm = index.quality(req.use_case)
     exact_all = exhaustive or req.min_tps is not None or req.engine not in HF_ENGINES
@@ -545,7 +545,7 @@ def _caveats(catalog: Catalog, c: Candidate, qm: QualityModel) -> list[str]:
 
 def explain(catalog: Catalog, hw: Hardware, req: Request, model: ModelCard) -> Explanation:
     """Everything behind one model's place: its score terms, or why it was excluded."""
-    check_runs_on(req.engine, hw.gpu)
+    check_runs_on(req.engine, hw.product)
     qm = fit_quality(catalog.models, req.use_case)
     cand: Candidate | None = None
     failure = hard_filter(catalog, model, req)

@@ -380,9 +380,34 @@ class TestRefusals:
     def test_apple_gpus_only_for_llama_cpp_and_ollama(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["deploy", "qwen3:8b", "--gpu", "M3-Max-128"])
         assert result.exit_code == 2
-        assert "vLLM does not run on Apple GPUs" in result.stderr
+        assert result.stderr == (
+            "error: vLLM does not run on Apple M3 Max (16-core CPU / 40-core GPU, 128GB)\n"
+            "hint: on Apple GPUs use --engine llama.cpp or --engine ollama\n"
+        )
         ok = runner.invoke(app, ["deploy", "qwen3:8b", "--gpu", "M3-Max-128", "--engine", "ollama"])
         assert ok.exit_code == 0, ok.stderr
+
+    def test_sglang_does_not_run_on_gfx90a(self, runner: CliRunner) -> None:
+        # sgl-kernel's setup_rocm.py builds for gfx942 and gfx950 only; an MI250 is gfx90a.
+        message = (
+            "error: SGLang does not run on AMD Instinct MI250 (gfx90a): its ROCm kernels are built "
+            "for gfx942 and gfx950 only\nhint: use --engine vllm, which runs on it\n"
+        )
+        args = ["llama3.3:70b", "--gpu", "2xMI250", "--engine", "sglang"]
+        refused = runner.invoke(app, ["deploy", *args])
+        assert (refused.exit_code, refused.stderr) == (2, message)
+        recommend = runner.invoke(app, ["recommend", *args[1:]])
+        assert recommend.exit_code == 2
+        assert recommend.stderr.startswith("error: --engine sglang does not run on AMD Instinct")
+        mi300 = runner.invoke(
+            app, ["deploy", "llama3.3:70b", "--gpu", "1xMI300X", "--engine", "sglang"]
+        )
+        assert mi300.exit_code == 0, mi300.stderr
+        hardware = runner.invoke(
+            app, ["hardware", "llama3.3:70b", "--engine", "sglang", "-f", "csv"]
+        )
+        gpus = {line.split(",")[0] for line in hardware.stdout.splitlines()[1:]}
+        assert "mi300x" in gpus and not gpus & {"mi250", "mi250x"}
 
     @pytest.mark.parametrize(
         ("args", "code", "message"),

@@ -127,9 +127,22 @@ class TestPackagesOfSeveralDevices:
             None, cat.gpu("h100-sxm"), "2x NVIDIA H100 SXM5 80GB", "4xh100-sxm"
         )  # fmt: skip
 
+    def test_llvm_targets_and_their_source(self, cat: Catalog) -> None:
+        assert {g.id: g.llvm_target for g in cat.gpus if g.llvm_target} == {
+            "mi250": "gfx90a", "mi250x": "gfx90a", "mi300x": "gfx942", "mi325x": "gfx942",
+        }  # fmt: skip
+        assert {g.llvm_target_source for g in cat.gpus if g.llvm_target} == {
+            "https://github.com/ROCm/ROCm/blob/e396b4898f459db094bfd60b876f419f77eb9f09/docs/"
+            "reference/gpu-arch-specs.rst"
+        }
+        assert cat.gpu("mi250").device().llvm_target == "gfx90a"
+
     @pytest.mark.parametrize(
         ("change", "message"),
         [
+            ({"llvm_target_source": None}, "llvm_target and llvm_target_source go together"),
+            ({"vendor": "nvidia"}, "llvm_target is AMD's numbering; leave it out for nvidia"),
+            ({"llvm_target": "sm90"}, "String should match pattern"),
             ({"devices": 2}, "devices above 1 needs devices_source, and only then"),
             ({"devices_source": "https://example.com/x"}, "devices above 1 needs devices_source"),
             ({"devices": 0}, "Input should be greater than or equal to 1"),
