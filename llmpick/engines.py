@@ -54,8 +54,9 @@ GGML_CONTEXT_GB = 0.3
 APPLE_ENGINES = (Engine.LLAMA_CPP, Engine.OLLAMA)
 
 
-# SGLang's ROCm kernels (sgl-kernel/setup_rocm.py at sglang 01b582cb) build for gfx942 and gfx950
-# only, and the build exits on any other AMD GPU it detects.
+# SGLang's ROCm kernels build for gfx942 and gfx950 only, and the build exits on any other AMD GPU
+# it detects: https://github.com/sgl-project/sglang/blob/01b582cb0e3bc89eef018e9a7c305fd3c694c04a/
+# sgl-kernel/setup_rocm.py ("Expected 'gfx942' or 'gfx950'").
 SGLANG_ROCM_TARGETS = ("gfx942", "gfx950")
 
 
