@@ -194,7 +194,8 @@ def cloud_rows(
             per, copies, _, tp = served
             if copies == 0 or tp is None:
                 continue
-            hourly = inst.usd_per_hour * n
+            # 2 x 88.49 is 176.97999... in floats; one instance keeps its listed price exactly.
+            hourly = inst.usd_per_hour if n == 1 else round(inst.usd_per_hour * n, 4)
             tokens = tp.tokens_per_s * copies
             monthly = None
             needed = None

@@ -335,6 +335,8 @@ class TestHardware:
             "aws", "2x p5.48xlarge", 16, 110.08
         )  # fmt: skip
         assert (first.copies, first.gpus_per_copy) == (1, 16)
+        gcp = next(c for c in report.cloud.instances if c.instance == "2x a3-highgpu-8g")
+        assert gcp.usd_per_hour == 176.98  # not 176.9799998..., the float sum of 2 x 88.49
         # Managed endpoints are never joined: HF's 8x H100 endpoint cannot hold the model.
         assert not any(c.cloud.startswith("hf-") for c in report.cloud.instances)
 
