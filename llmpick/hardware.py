@@ -12,9 +12,9 @@ from llmpick.records import Gpu
 # One node holds up to 8 GPUs (HGX/DGX boards); beyond that, plans split across nodes.
 GPUS_PER_NODE = 8
 # The count is read as any number (1.5xH100, -2xH100), so one that is not whole is named as such
-# rather than taken for part of a GPU name.
-SPEC_RE = re.compile(r"^\s*(?:([-+]?\d*[.,]?\d+)\s*[x×*]\s*)?(.+?)\s*$", re.IGNORECASE)
-COUNT_ONLY_RE = re.compile(r"^\s*[-+]?\d*[.,]?\d+\s*[x×*]\s*$", re.IGNORECASE)
+# rather than taken for part of a GPU name; the name may be empty, so "2x" reads as a count with
+# no GPU after it.
+SPEC_RE = re.compile(r"^\s*(?:([-+]?\d*[.,]?\d+)\s*[x×*]\s*)?(.*?)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,8 @@ def find_gpu(catalog: Catalog, name: str) -> Gpu:
 def parse_gpu_spec(catalog: Catalog, spec: str) -> Hardware:
     """`[N x]GPU[-MEM]`, case-insensitive: 1xA100-80, 8xH100, 4xRTX4090, M3-Max-128."""
     match = SPEC_RE.match(spec)
-    count_only = COUNT_ONLY_RE.match(spec) is not None  # "2x": SPEC_RE reads it as a name
-    if not match or not match.group(2) or count_only:
-        missing = ": no GPU name after the count" if count_only else ""
+    if not match or not match.group(2):
+        missing = ": no GPU name after the count" if match and match.group(1) else ""
         raise UsageError(
             f"--gpu: cannot read {spec!r}{missing}", hint="write [N x]GPU[-MEM], e.g. 2xH100"
         )

@@ -56,15 +56,17 @@ def load_policy(
     canonical: dict[str, tuple[str, ...]] = {}
     for key in ("allow-licenses", "deny-licenses"):
         field = key.replace("-", "_")
+        given: tuple[str, ...] | None = getattr(policy, field)
+        if given is None:
+            continue
         ids = []
-        for lic in getattr(policy, field) or ():
+        for lic in given:
             try:
                 ids.append(catalog.license(lic).id)
             except UnknownLicenseError as err:
                 raise PolicyError(
                     f"{path}: {prefix}{key}: unknown licence id {lic!r}", hint=err.hint
                 ) from None
-        if getattr(policy, field) is not None:
-            canonical[field] = tuple(ids)
+        canonical[field] = tuple(ids)
     policy = policy.model_copy(update=canonical)
     return policy, f"{path}" + (f" [{table}]" if table else ""), path
