@@ -398,26 +398,27 @@ def make_cost(
 # --- hardware ---------------------------------------------------------------------------------
 
 
-def _cheapest_offer(cat: Catalog, gpu: Gpu, count: int) -> tuple[float, str] | None:
-    """The cheapest way to rent `count` of the GPU: one instance with at least that many (at its
-    per-GPU price times the count), or, beyond one node, one full-node cloud instance per node
-    (2x p5.48xlarge for 16 H100s; not managed endpoints, which do not join into one cluster). At
-    equal price the smallest instance wins: the one you can rent as is."""
+def _cheapest_offer(cat: Catalog, gpu: Gpu, count: int) -> tuple[float, str, int] | None:
+    """The cheapest way to rent `count` of the GPU in one cluster, at the price you pay: one
+    instance with at least that many (its whole price: a 4-GPU need on an 8-GPU instance pays
+    for 8), or, beyond one node, one full-node cloud instance per node (2x p5.48xlarge for 16
+    H100s; not managed endpoints, which do not join into one cluster). Returns the hourly
+    price, the offer and the GPUs it rents; at equal price the fewest GPUs win."""
     offers = []
     for cloud in cat.clouds:
         for inst in cloud.instances:
             if inst.gpu != gpu.id:
                 continue
             if inst.gpu_count >= count:
-                price = inst.usd_per_hour / inst.gpu_count * count
-                offers.append((price, inst.gpu_count, f"{cloud.id} {inst.id}"))
+                offers.append((inst.usd_per_hour, inst.gpu_count, f"{cloud.id} {inst.id}"))
             elif _joinable(cloud, inst, gpu) and count % inst.gpu_count == 0:
                 n = count // inst.gpu_count
-                offers.append((inst.usd_per_hour * n, inst.gpu_count, f"{n}x {cloud.id} {inst.id}"))
+                price = round(inst.usd_per_hour * n, 4)
+                offers.append((price, inst.gpu_count * n, f"{n}x {cloud.id} {inst.id}"))
     if not offers:
         return None
-    price, _, label = min(offers)
-    return price, label
+    price, gpus, label = min(offers)
+    return price, label, gpus
 
 
 def make_hardware(
@@ -468,6 +469,7 @@ def make_hardware(
                     max_concurrent_sequences=planner.max_batch(context),
                     cheapest_usd_per_hour=round(cheapest[0], 3) if cheapest else None,
                     cheapest_offer=cheapest[1] if cheapest else None,
+                    cheapest_gpu_count=cheapest[2] if cheapest else None,
                 )
             )
             break
@@ -490,10 +492,10 @@ def make_hardware(
         basis=(
             "each GPU's smallest count (1, 2, 4, 8, 16, 32, 64) that holds one copy at the "
             f"context with {PROFILES[engine].engine}'s headroom (docs/memory.md)",
-            "cheapest_usd_per_hour: the lowest per-GPU price of a catalog instance with at least "
-            "that many of the GPU, times the count (you may have to rent the larger instance); "
-            "beyond one node, whole 8-GPU cloud instances, one per node (managed endpoints do not "
-            "join into one cluster)",
+            "cheapest_usd_per_hour: the whole hourly price of the cheapest catalog instance with "
+            "at least that many of the GPU (cheapest_gpu_count: the GPUs it rents, more than the "
+            "count when no smaller instance is listed); beyond one node, whole 8-GPU cloud "
+            "instances, one per node (managed endpoints do not join into one cluster)",
             "instances: every priced instance that serves the model, by cost per million tokens "
             "at the workload of `llmpick cost` (docs/cost.md)",
         ),

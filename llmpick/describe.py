@@ -8,6 +8,7 @@ from llmpick import languages
 from llmpick.catalog import Catalog
 from llmpick.records import (
     CONSTRAINTS,
+    GpuOption,
     License,
     ModelCard,
     Ranking,
@@ -42,6 +43,16 @@ def ranking_counts(r: Ranking) -> str:
     return f"{len(r.recommendations)} shown of {r.passed} that pass, {len(r.excluded)} excluded" + (
         ": " + ", ".join(parts) if parts else ""
     )
+
+
+def offer_label(o: GpuOption) -> str:
+    """'$21.96 aws p4d.24xlarge (8 GPUs)': the cheapest offer for a configuration, with the GPUs
+    it rents when that is more than the configuration needs; '-' when none is listed."""
+    if o.cheapest_offer is None or o.cheapest_usd_per_hour is None:
+        return "-"
+    rented = o.cheapest_gpu_count
+    more = f" ({rented} GPUs)" if rented is not None and rented > o.count else ""
+    return f"${o.cheapest_usd_per_hour:,.2f} {o.cheapest_offer}{more}"
 
 
 def human_tokens(tokens: int) -> str:

@@ -991,8 +991,15 @@ class GpuOption(Record):
     pipeline_parallel_size: int
     decode_tokens_per_s: float
     max_concurrent_sequences: int
-    cheapest_usd_per_hour: float | None
+    cheapest_usd_per_hour: float | None = Field(
+        description="Hourly price of the cheapest offer: the whole instance (or instances), "
+        "which may hold more GPUs than the count"
+    )
     cheapest_offer: str | None
+    cheapest_gpu_count: int | None = Field(
+        description="GPUs the cheapest offer rents: the count, or more when no instance of "
+        "exactly that many is listed"
+    )
 
 
 class HardwareReport(Record):

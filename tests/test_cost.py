@@ -1,10 +1,13 @@
 """`llmpick cost` and `llmpick hardware`: throughput, prices, break-even, formats, exit codes."""
 
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from llmpick import cost as cost_module
@@ -23,6 +26,16 @@ from llmpick.engines import Engine
 from llmpick.hardware import Hardware, parse_gpu_spec
 from llmpick.memory import Planner
 from llmpick.quant import FORMATS
+from llmpick.records import HardwareReport
+from llmpick.render import csv as render_csv
+from llmpick.render import markdown as render_md
+from llmpick.render import table as render_tables
+
+
+def render_table(report: HardwareReport) -> str:
+    out = io.StringIO()
+    Console(file=out, width=120, emoji=False).print(render_tables.hardware(report))
+    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -311,6 +324,32 @@ class TestHardware:
         assert (h100.count, h100.cheapest_usd_per_hour) == (1, 6.88)
         assert h100.cheapest_offer == "aws p5.4xlarge"
         assert not any(o.gpu.startswith("m") and o.gpu[1].isdigit() for o in report.configurations)
+
+    def test_offers_are_priced_as_rented_not_per_gpu(self, cat: Catalog) -> None:
+        """No catalog instance has exactly 2 L40S or 1 B200: the offer is the smallest instance
+        that has enough, at its whole price, with the GPUs it rents."""
+        model = cat.find_model("openai/gpt-oss-120b")
+        report = make_hardware(cat, model, Engine.VLLM, None, "auto", 8192, Workload())
+        offers = {
+            (o.count, o.gpu): (o.cheapest_usd_per_hour, o.cheapest_offer, o.cheapest_gpu_count)
+            for o in report.configurations
+        }
+        assert offers[(2, "l40s")] == (8.3, "hf-endpoints-aws nvidia-l40s x4", 4)  # not $4.15
+        assert offers[(1, "b200")] == (113.933, "aws p6-b200.48xlarge", 8)  # not $14.24
+        # GCP lists 4 A100 40GB; AWS only 8 (p4d.24xlarge), which is dearer whole.
+        assert offers[(4, "a100-sxm-40")] == (14.694, "gcp a2-highgpu-4g", 4)
+        assert offers[(1, "h200-sxm")] == (5.0, "hf-endpoints-aws nvidia-h200 x1", 1)
+        assert offers[(1, "mi300x")] == (None, None, None)
+        table = render_table(report)
+        assert "2x l40s" in table and "$8.30 hf-endpoints-aws nvidia-l40s x4 (4 GPUs)" in table
+        assert "$113.93 aws p6-b200.48xlarge (8 GPUs)" in table
+        h200 = next(line.rstrip() for line in table.splitlines() if line.startswith("1x h200"))
+        assert h200.endswith("$5.00 hf-endpoints-aws nvidia-h200 x1")  # no "(n GPUs)"
+        csv_rows = list(csv.DictReader(io.StringIO(render_csv.hardware(report))))
+        b200 = next(r for r in csv_rows if r["gpu"] == "b200")
+        assert (b200["cheapest_usd_per_hour"], b200["cheapest_gpu_count"]) == ("113.933", "8")
+        assert "$8.30 (hf-endpoints-aws nvidia-l40s x4 (4 GPUs))" not in render_md.hardware(report)
+        assert "| $8.30 hf-endpoints-aws nvidia-l40s x4 (4 GPUs) |" in render_md.hardware(report)
 
     def test_beyond_one_node_whole_cloud_instances_are_priced(self, cat: Catalog) -> None:
         model = cat.find_model("deepseek-ai/DeepSeek-R1")

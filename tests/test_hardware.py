@@ -186,9 +186,13 @@ class TestPackagesOfSeveralDevices:
         args = ["hardware", "deepseek-ai/DeepSeek-R1", "-f", "csv"]
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
-        rows = {r.split(",")[0]: r.split(",") for r in result.stdout.splitlines()[1:]}
+        header, *lines = (line.split(",") for line in result.stdout.splitlines())
+        rows = {r[0]: dict(zip(header, r, strict=True)) for r in lines}
         # 16 GCDs of 61.24 GB hold the 671B FP8 model; 4 packages (8 GCDs) do not.
-        assert (rows["mi250"][1], rows["mi250"][-1], rows["mi250"][3]) == ("8", "16", "61.24")
-        assert (rows["h200-sxm"][1], rows["h200-sxm"][-1]) == ("8", "8")
+        mi250 = rows["mi250"]
+        assert (mi250["count"], mi250["devices"], mi250["per_gpu_available_gb"]) == (
+            "8", "16", "61.24"
+        )  # fmt: skip
+        assert (rows["h200-sxm"]["count"], rows["h200-sxm"]["devices"]) == ("8", "8")
         table = runner.invoke(app, ["hardware", "deepseek-ai/DeepSeek-R1"]).stdout
         assert "\n8x mi250 (16 devices)       46.5/61.2   8x2    80   52 -" in table

@@ -148,13 +148,14 @@ def hardware(r: HardwareReport) -> str:
             "gpu", "count", "per_gpu_gb", "per_gpu_available_gb", "headroom_gb",
             "tensor_parallel_size", "pipeline_parallel_size", "decode_tokens_per_s",
             "max_concurrent_sequences", "cheapest_usd_per_hour", "cheapest_offer", "devices",
+            "cheapest_gpu_count",
         ],
         [
             [
                 o.gpu, o.count, o.per_gpu_gb, o.per_gpu_available_gb, o.headroom_gb,
                 o.tensor_parallel_size, o.pipeline_parallel_size, o.decode_tokens_per_s,
                 o.max_concurrent_sequences, o.cheapest_usd_per_hour or "", o.cheapest_offer or "",
-                o.devices,
+                o.devices, o.cheapest_gpu_count or "",
             ]
             for o in r.configurations
         ],

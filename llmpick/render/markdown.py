@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from llmpick.describe import Fact, ModelRow, human_tokens, ranking_counts
+from llmpick.describe import Fact, ModelRow, human_tokens, offer_label, ranking_counts
 from llmpick.records import (
     CheckReport,
     Comparison,
@@ -363,9 +363,7 @@ def hardware(r: HardwareReport) -> str:
                     f"{o.per_gpu_gb:.1f} ({o.per_gpu_available_gb:.1f})",
                     f"{o.tensor_parallel_size} x {o.pipeline_parallel_size}",
                     f"{o.decode_tokens_per_s:,.0f}",
-                    f"{_money(o.cheapest_usd_per_hour, 2)} ({o.cheapest_offer})"
-                    if o.cheapest_offer
-                    else "-",
+                    offer_label(o),
                 ]
                 for o in r.configurations
             ],

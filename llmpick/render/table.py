@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from llmpick.describe import Fact, ModelRow, human_tokens, ranking_counts
+from llmpick.describe import Fact, ModelRow, human_tokens, offer_label, ranking_counts
 from llmpick.records import (
     CAPABILITY_SHORT,
     Capability,
@@ -578,8 +578,8 @@ def hardware(r: HardwareReport) -> RenderableType:
     configs = Table(
         title=f"GPUs that hold {r.model} ({r.quant}, {r.engine}) at {r.context_tokens:,} tokens",
         caption="GB/GPU: needed/usable; Tok/s: one sequence; Seqs: sequences of that length that "
-        "fit; cheapest $/hour: per-GPU price of the cheapest catalog instance with enough of that "
-        "GPU, times the count, or beyond one node whole 8-GPU cloud instances (2x ...)",
+        "fit; cheapest $/hour: the whole price of the cheapest catalog instance with at least that "
+        "many (n GPUs: it has more), or beyond one node whole 8-GPU cloud instances (2x ...)",
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -599,9 +599,7 @@ def hardware(r: HardwareReport) -> RenderableType:
             f"{o.tensor_parallel_size}x{o.pipeline_parallel_size}",
             f"{o.decode_tokens_per_s:,.0f}",
             f"{o.max_concurrent_sequences:,}",
-            Text(f"{_usd(o.cheapest_usd_per_hour, 2)} {o.cheapest_offer}")
-            if o.cheapest_offer
-            else Text("-"),
+            Text(offer_label(o)),
         )
     parts: list[RenderableType] = [configs]
     if r.instances:
