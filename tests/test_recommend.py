@@ -254,6 +254,20 @@ class TestRecommendCommand:
         assert csv.stdout.splitlines()[0].startswith("rank,model,quant,total_gb")
         assert len(csv.stdout.strip().splitlines()) == 4
 
+    def test_80_columns_wrap_at_word_boundaries(self, runner: CliRunner) -> None:
+        """A two-licence id breaks after its '+', and a bullet that wraps in the top-pick panel
+        continues under its text, not under the dash."""
+        args = ["recommend", "--gpu", "1xRTX4090", "--use-case", "code"]
+        lines = runner.invoke(app, args, env={"COLUMNS": "80"}).stdout.splitlines()
+        distill = next(i for i, line in enumerate(lines) if "DeepSeek-R1-Di" in line)
+        assert lines[distill].rstrip().endswith(" MIT+           -/128K")
+        assert lines[distill + 1].split()[-1] == "Apache-2.0"
+        quality = next(i for i, line in enumerate(lines) if "quality 97th percentile" in line)
+        assert lines[quality].startswith("│   - quality 97th percentile for code: LiveCodeBench")
+        assert lines[quality + 1].startswith("│     peer mean 82.3 (n=10)")
+        plan = next(i for i, line in enumerate(lines) if "│   llmpick plan " in line)
+        assert lines[plan + 1].startswith("│   8192 --engine vllm --explain")
+
     def test_names_are_printed_as_written(self, cat: Catalog) -> None:
         """A name with brackets or colons (user catalogs allow any) is text, not rich markup or
         an emoji code, in the top-pick panel's title and in the table."""

@@ -224,6 +224,9 @@ def compact_params(label: str) -> str:
 FLAG_ABBREV = {"attribution": "attr", "naming": "name", "share-alike": "SA", "region:eu": "EU"}
 
 
+LICENCE_WIDTH = 12  # the `recommend` table's licence column, within 80 columns
+
+
 def ranking(r: Ranking) -> Group:
     """`recommend`: the ranked table, then a panel for the top pick."""
     table = Table(
@@ -246,10 +249,12 @@ def ranking(r: Ranking) -> Group:
     table.add_column(gb_header, justify="right", no_wrap=True)
     table.add_column("tok/s*", justify="right")
     table.add_column("Qual.", justify="right")
-    table.add_column("Licence", overflow="fold", max_width=12)
+    table.add_column("Licence", overflow="fold", max_width=LICENCE_WIDTH)
     table.add_column("Lang/ctx", justify="right", no_wrap=True)
     for rec in r.recommendations:
         licence = short_license(rec.license)
+        if len(licence) > LICENCE_WIDTH:  # 'MIT+' over 'Apache-2.0', not 'MIT+Apache-2' over '.0'
+            licence = licence.replace("+", "+\n")
         if rec.license_flags:
             licence += ": " + " ".join(FLAG_ABBREV.get(f, f) for f in rec.license_flags)
         langs = str(len(rec.languages)) if rec.languages else "-"
@@ -281,28 +286,37 @@ def ranking(r: Ranking) -> Group:
     return Group(*items)
 
 
+def _bullets(items: Sequence[str], marker: str = "  - ") -> Table:
+    """'  - item' lines whose wrapped lines stay under the item's text, not under the dash."""
+    grid = Table.grid()
+    grid.add_column(width=len(marker), no_wrap=True)
+    grid.add_column(overflow="fold")
+    for item in items:
+        grid.add_row(marker, Text(item))
+    return grid
+
+
 def top_pick(r: Ranking) -> Panel:
     top = r.recommendations[0]
-    body = Text()
-    body.append("Why it won\n", style="bold")
-    for reason in top.reasons:
-        body.append(f"  - {reason}\n")
+    reasons = list(top.reasons)
     if len(r.recommendations) > 1:
         runner = r.recommendations[1]
-        body.append(
-            f"  - scores {top.score:.1f} against {runner.score:.1f} for #2 {runner.model}\n"
-        )
-    body.append("Caveats\n", style="bold")
-    for caveat in top.caveats:
-        body.append(f"  - {caveat}\n")
+        reasons.append(f"scores {top.score:.1f} against {runner.score:.1f} for #2 {runner.model}")
     quant = top.quant.replace(" (as released)", "")
     c = r.constraints
     spec = f"{r.hardware['count']}x{r.hardware['gpu']}"
-    body.append("Next\n", style="bold")
-    body.append(
-        f"  llmpick plan {top.model} --gpu {spec} --quant {quant} "
-        f"--context {c.context_tokens} --engine {c.engine} --explain\n"
-        f"  llmpick recommend --gpu {spec} ... --explain {top.model}   (every score term)"
+    commands = [
+        f"llmpick plan {top.model} --gpu {spec} --quant {quant} "
+        f"--context {c.context_tokens} --engine {c.engine} --explain",
+        f"llmpick recommend --gpu {spec} ... --explain {top.model}   (every score term)",
+    ]
+    body = Group(
+        Text("Why it won", style="bold"),
+        _bullets(reasons),
+        Text("Caveats", style="bold"),
+        _bullets(top.caveats),
+        Text("Next", style="bold"),
+        _bullets(commands, marker="  "),
     )
     return Panel(body, title=Text(f"Top pick: {top.name} ({quant})"), title_align="left")
 
