@@ -435,6 +435,18 @@ class TestCompareCommand:
         aider = next(line for line in lines if "Aider-Pol" in line)
         assert aider.split("│")[5].strip() == "53.3"  # DeepSeek-R1's column
 
+    def test_table_shows_licence_ids_without_their_prefix(self, runner: CliRunner) -> None:
+        args = ["compare", "llama3.3:70b", "deepseek-r1-distill-llama-70b"]
+        table = runner.invoke(app, args, env={"COLUMNS": "100"}).stdout
+        row = next(line for line in table.splitlines() if "3.3" in line and "licence" in line)
+        assert [cell.strip() for cell in row.split("│")[1:4]] == [
+            "licence", "Llama-3.3", "MIT + Llama-3.3"
+        ]  # fmt: skip
+        assert "LicenseRef-" not in table
+        doc = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+        ids = next(r["values"] for r in doc["rows"] if r["label"] == "licence")
+        assert ids == ["LicenseRef-Llama-3.3", "MIT + LicenseRef-Llama-3.3"]  # JSON keeps ids
+
     def test_markdown_is_a_pipe_table(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["compare", "phi-4", "qwen2.5-14b", "-f", "markdown"])
         assert result.stdout.startswith("### Comparison\n\n| ")

@@ -392,9 +392,12 @@ def comparison(c: Comparison) -> Table:
         label = Text(row.label)
         if row.note:
             label.append(f" {marks[row.note]}", style="dim")
+        values = row.values
+        if (row.section, row.label) == ("licence", "licence"):  # the ids, as in other tables
+            values = tuple(v and " + ".join(map(short_license, v.split(" + "))) for v in values)
         cells = [
             Text("-" if v is None else v + (" *" if i in row.best else ""))
-            for i, v in enumerate(row.values)
+            for i, v in enumerate(values)
         ]
         table.add_row(label, *cells)
     return table
