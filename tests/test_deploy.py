@@ -433,6 +433,19 @@ class TestFormats:
         assert "vllm serve Qwen/Qwen3-8B" in result.stdout
         assert "Why these values" in result.stdout
 
+    def test_table_when_it_does_not_fit(self, runner: CliRunner) -> None:
+        args = ["deploy", "deepseek-r1", "--gpu", "4xA100-80"]
+        result = runner.invoke(app, args, env={"COLUMNS": "80"})
+        assert result.exit_code == 1
+        lines = [line.rstrip() for line in result.stdout.splitlines()]
+        assert lines[4:8] == [
+            "│ tokens on 4x NVIDIA A100 SXM4 80GB (TP 4 x PP 1); vLLM may use 76.6 GB       │",
+            "│   - --gpu 16xa100-sxm-80: fits as planned                                    │",
+            "│   - llmpick hardware deepseek-ai/DeepSeek-R1 --context 8192: every GPU that  │",
+            "│     fits                                                                     │",
+        ]
+        assert "hint: --gpu 16xa100-sxm-80: fits as planned" in result.stderr
+
     def test_markdown(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["deploy", "qwen3:8b", "--gpu", "1xL4", "-f", "markdown"])
         assert result.stdout.startswith("### Deploy Qwen/Qwen3-8B with vLLM 0.33.0 on 1x NVIDIA L4")

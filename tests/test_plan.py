@@ -220,6 +220,16 @@ class TestPlanCommand:
         assert "basis:" in result.stdout
         assert "Formats at 8,192 tokens" in result.stdout
 
+    def test_explain_basis_lines_wrap_under_their_text(self, runner: CliRunner) -> None:
+        args = ["plan", "llama3.1:8b", "--gpu", "1xRTX4090", "--explain"]
+        lines = runner.invoke(app, args, env={"COLUMNS": "80"}).stdout.splitlines()
+        start = lines.index("basis:")
+        assert [line.rstrip() for line in lines[start + 1 : start + 3]] == [
+            "  - GB = 10^9 bytes; NVIDIA GeForce RTX 4090: 24 GiB = 25.77 GB, of which 25.52",
+            "    GB driver-visible (99.0%, as vLLM logs on an H100)",
+        ]
+        assert all(line.startswith(("  - ", "    ")) for line in lines[start + 1 :])
+
     def test_the_bar_legend_names_the_parts_shown(self, runner: CliRunner) -> None:
         serve = runner.invoke(app, ["plan", "qwen3:8b", "--gpu", "2xH100"]).stdout
         train = runner.invoke(app, ["plan", "qwen3:8b", "--gpu", "2xH100", "--mode", "full"]).stdout

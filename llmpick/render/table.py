@@ -191,7 +191,7 @@ def plan(p: Plan, explain: bool) -> Group:
     for warning in p.warnings:
         items.append(Text(f"warning: {warning}", style="yellow"))
     if explain:
-        items.append(Text("basis:\n" + "\n".join(f"  - {line}" for line in p.basis)))
+        items += [Text("basis:"), _bullets(p.basis)]
     else:
         items.append(Text("(--explain shows how each figure was computed)", style="dim"))
     return Group(*items)
@@ -474,10 +474,9 @@ def deployment(d: Deployment) -> RenderableType:
     head.append(f" ({d.quant}, {d.repo}) with {d.engine_name} {d.engine_release} on {d.gpus}\n")
     if not d.fits:
         head.append("Does not fit: ", style="bold red")
-        head.append(f"{d.reason}\n")
-        for alt in d.alternatives:
-            head.append(f"  - {alt}\n")
-        return Panel(head, title=Text("llmpick deploy"), expand=False)
+        head.append(d.reason or "")
+        why: RenderableType = Group(head, _bullets(d.alternatives)) if d.alternatives else head
+        return Panel(why, title=Text("llmpick deploy"), expand=False)
     head.append(
         f"{lay.replicas} replica(s) x {lay.gpus_per_replica} GPU(s) "
         f"(TP {lay.tensor_parallel_size} x PP {lay.pipeline_parallel_size}"
@@ -501,7 +500,7 @@ def deployment(d: Deployment) -> RenderableType:
         flags.add_row(Text(f.flag), Text(f.value or "(on)"), Text(f.why))
     parts.append(flags)
     notes = [*d.notes, f"flags checked against {d.checked_against}"]
-    parts.append(Text("\n".join(f"- {n}" for n in notes)))
+    parts.append(_bullets(notes, marker="- "))
     return Group(*parts)
 
 
@@ -586,7 +585,7 @@ def cost(r: CostReport) -> RenderableType:
         parts.append(offers)
     notes = [*r.on_prem.missing, *r.notes]
     if notes:
-        parts.append(Text("\n".join(f"- {n}" for n in notes)))
+        parts.append(_bullets(notes, marker="- "))
     return Group(*parts)
 
 
