@@ -445,6 +445,8 @@ class TestFormats:
             "│     fits                                                                     │",
         ]
         assert "hint: --gpu 16xa100-sxm-80: fits as planned" in result.stderr
+        wide = runner.invoke(app, args, env={"COLUMNS": "300"}).stdout.splitlines()
+        assert len(wide[0]) == 4 + len(wide[2].strip("│ "))  # as wide as its longest line
 
     def test_markdown(self, runner: CliRunner) -> None:
         result = runner.invoke(app, ["deploy", "qwen3:8b", "--gpu", "1xL4", "-f", "markdown"])
