@@ -334,6 +334,7 @@ def merge_files(parsed: Iterable[tuple[Path, CatalogFile, bool]]) -> Catalog:
     _check_prices(catalog, clouds, offers)
     _check_unique_names(catalog, {k: p for k, (p, _) in models.items()})
     _check_gpu_names(catalog, {k: p for k, (p, _) in gpus.items()})
+    _check_regions(catalog, {k: p for k, (p, _) in licenses.items()})
     return catalog
 
 
@@ -406,6 +407,23 @@ def _check_unique_names(catalog: Catalog, where: dict[str, Path]) -> None:
                 )
 
 
+def _check_regions(catalog: Catalog, where: dict[str, Path]) -> None:
+    """Regional restrictions name 'eu' or ISO 3166-1 alpha-2 codes, as `--region` reads them."""
+    from llmpick.regions import COUNTRIES, region_hint
+
+    for lic in catalog.licenses.values():
+        for rr in lic.conditions.regional_restrictions:
+            for region in rr.regions:
+                if region != "eu" and region not in COUNTRIES:
+                    raise CatalogError(
+                        f"{where[lic.id]}: {lic.id}: regional_restrictions: unknown region "
+                        f"{region!r}",
+                        hint=f"write it in lower case: {region.lower()}"
+                        if region.lower() in (*COUNTRIES, "eu")
+                        else region_hint(region),
+                    )
+
+
 def _check_gpu_names(catalog: Catalog, where: dict[str, Path]) -> None:
     owner: dict[str, str] = {g.id: g.id for g in catalog.gpus}
     for gpu in catalog.gpus:
@@ -422,6 +440,7 @@ CACHE_ENV = "LLMPICK_CACHE_DIR"
 CACHE_FORMAT = 3  # bump when the pickled shape changes
 CACHE_CODE = (
     "catalog.py", "records.py", "index.py", "memory.py", "params.py", "quality.py", "quant.py",
+    "regions.py",
 )  # fmt: skip
 
 

@@ -425,7 +425,7 @@ def recommend(
             languages=options.language_codes(lang),
             use_case=use_case,
             license=parse_license_spec(license, cat, default="commercial"),
-            region=region.strip().lower() if region else None,
+            region=options.region(region),
             context=context,
             modalities=options.modalities(modality),
             engine=_engine(engine),

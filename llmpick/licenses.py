@@ -111,11 +111,12 @@ def evaluate(catalog: Catalog, model: ModelCard, policy: "Policy") -> tuple[list
                 f"(policy: ${revenue:,})"
             )
         if policy.region:
+            from llmpick.regions import restricted_in
+
             for rr in applicable_restrictions(lic, model):
-                if policy.region in rr.regions:
-                    violations.append(
-                        f"licence {lic.id} restricts region {policy.region}: {rr.text}"
-                    )
+                where = restricted_in(policy.region, rr.regions)
+                if where is not None:
+                    violations.append(f"licence {lic.id} restricts {where}: {rr.text}")
         duties += obligations(lic, model)
     return violations, duties
 

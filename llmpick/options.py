@@ -25,6 +25,18 @@ def language_codes(values: list[str] | None) -> frozenset[str]:
 E = TypeVar("E", Capability, Modality)
 
 
+def region(value: str | None) -> str | None:
+    """--region: an ISO 3166-1 alpha-2 code, a country's English name, or eu; as a code."""
+    if value is None:
+        return None
+    from llmpick.regions import region_code, region_hint
+
+    code = region_code(value)
+    if code is None:
+        raise UsageError(f"--region: unknown region {value!r}", hint=region_hint(value))
+    return code
+
+
 def _enum_values(
     option: str, values: list[str] | None, enum: type[E], short: dict[E, str] | None = None
 ) -> frozenset[E]:

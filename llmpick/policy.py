@@ -53,7 +53,7 @@ def load_policy(
             lines.append(f"  {path}: {loc}: {msg}")
         raise PolicyError(f"invalid policy {path}:\n" + "\n".join(lines), hint=HINT) from None
     # Ids as `--license` reads them (any case, `LicenseRef-` optional), kept in catalog form.
-    canonical: dict[str, tuple[str, ...]] = {}
+    canonical: dict[str, object] = {}
     for key in ("allow-licenses", "deny-licenses"):
         field = key.replace("-", "_")
         given: tuple[str, ...] | None = getattr(policy, field)
@@ -68,5 +68,14 @@ def load_policy(
                     f"{path}: {prefix}{key}: unknown licence id {lic!r}", hint=err.hint
                 ) from None
         canonical[field] = tuple(ids)
+    if policy.region is not None:  # as `--region` reads it: 'DE', 'Germany', 'uk'
+        from llmpick.regions import region_code, region_hint
+
+        canonical["region"] = region_code(policy.region)
+        if canonical["region"] is None:
+            raise PolicyError(
+                f"{path}: {prefix}region: unknown region {policy.region!r}",
+                hint=region_hint(policy.region),
+            )
     policy = policy.model_copy(update=canonical)
     return policy, f"{path}" + (f" [{table}]" if table else ""), path

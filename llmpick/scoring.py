@@ -115,13 +115,15 @@ def hard_filter(catalog: Catalog, model: ModelFacts, req: Request) -> Failure | 
     if reason:
         return Failure("licence", reason)
     if req.region:
+        from llmpick.regions import restricted_in
+
         for lic in catalog.licenses_of(model):
             for rr in applicable_restrictions(lic, model):
-                if req.region in rr.regions:
+                where = restricted_in(req.region, rr.regions)
+                if where is not None:
                     scope = "multimodal models" if rr.applies_to == "multimodal" else "its models"
                     return Failure(
-                        "region",
-                        f"licence {lic.id} withholds rights in region {req.region} for {scope}",
+                        "region", f"licence {lic.id} withholds rights for {scope} in {where}"
                     )
     missing = sorted(req.languages - set(model.languages))
     if missing:

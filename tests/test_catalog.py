@@ -119,6 +119,26 @@ class TestErrors:
         )
         assert err.value.hint is not None and "LicenseRef-Llama-3.1" in err.value.hint
 
+    def test_unknown_region_in_a_licence(self, tmp_path: Path) -> None:
+        path = tmp_path / "regional.yaml"
+        path.write_text(
+            "version: 1\nlicenses:\n- id: LicenseRef-Acme\n  name: Acme\n"
+            "  url: https://example.com/licence\n  commercial_use: 'yes'\n"
+            "  osi_approved: false\n  conditions:\n    regional_restrictions:\n"
+            "    - regions: [eu, europe]\n      text: not in Europe\n"
+            "  summary: test\n  source: https://example.com/licence\n"
+        )
+        with pytest.raises(CatalogError) as err:
+            load_catalog([path])
+        assert err.value.message == (
+            f"{path}: LicenseRef-Acme: regional_restrictions: unknown region 'europe'"
+        )
+        assert err.value.hint == "give an ISO 3166-1 alpha-2 country code (de, gb, kr, us...) or eu"
+        path.write_text(path.read_text().replace("[eu, europe]", "[EU]"))
+        with pytest.raises(CatalogError) as err:
+            load_catalog([path])
+        assert err.value.hint == "write it in lower case: eu"
+
     def test_alias_collision(self, data: Path) -> None:
         with pytest.raises(CatalogError) as err:
             load_catalog([data / "dup_alias.yaml"])

@@ -304,6 +304,29 @@ class TestVerdictsAndExitCodes:
         assert listed["meta-llama/Llama-4-Scout-17B-16E-Instruct"]["status"] == "violation"
         assert listed["llama3.3:70b"]["status"] == "pass"  # text-only: the EU clause does not bind
 
+    def test_policy_region_any_spelling_and_member_states(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        policy = tmp_path / "llmpick.toml"
+        scout = "meta-llama/Llama-4-Scout-17B-16E-Instruct"
+        policy.write_text(f'region = "France"\nmodels = ["{scout}"]\n')
+        code, out, _ = run(runner, str(tmp_path), "--policy", str(policy), "-f", "json")
+        (verdict,) = json.loads(out)["verdicts"]
+        assert (code, verdict["status"]) == (1, "violation")
+        assert verdict["reasons"][0].startswith(
+            "licence LicenseRef-Llama-4 restricts the EU, of which France (fr) is a member: "
+        )
+        policy.write_text(f'region = "ch"\nmodels = ["{scout}"]\n')
+        code, _, _ = run(runner, str(tmp_path), "--policy", str(policy))
+        assert code == 0  # Switzerland is not in the EU
+        policy.write_text('region = "europe"\n')
+        code, out, err = run(runner, str(tmp_path), "--policy", str(policy))
+        assert (code, out) == (3, "")
+        assert err == (
+            f"error: {policy}: region: unknown region 'europe'\n"
+            "hint: give an ISO 3166-1 alpha-2 country code (de, gb, kr, us...) or eu\n"
+        )
+
     def test_exceptions_need_a_reason_and_are_reported(self, runner: CliRunner) -> None:
         code, out, _ = run(
             runner, str(MIXED), "--policy", str(POLICIES / "exceptions.toml"), "-f", "json"

@@ -131,10 +131,27 @@ class TestFilters:
     def test_region_eu_excludes_multimodal_llama4_only(self, cat: Catalog) -> None:
         req = Request(region="eu")
         assert hard_filter(cat, cat.find_model("llama-4-scout"), req) == Failure(
-            "region",
-            "licence LicenseRef-Llama-4 withholds rights in region eu for multimodal models",
+            "region", "licence LicenseRef-Llama-4 withholds rights for multimodal models in the EU"
         )
         assert hard_filter(cat, cat.find_model("llama3.3:70b"), req) is None
+
+    def test_a_member_state_is_bound_by_an_eu_restriction(self, cat: Catalog) -> None:
+        """Llama 4 and Hunyuan restrict 'eu': a user in Germany is bound; Hunyuan also names
+        gb and kr, which are not in the EU."""
+        scout, hunyuan = cat.find_model("llama-4-scout"), cat.find_model("hunyuan-a13b")
+        assert hard_filter(cat, scout, Request(region="de")) == Failure(
+            "region",
+            "licence LicenseRef-Llama-4 withholds rights for multimodal models in the EU, of "
+            "which Germany (de) is a member",
+        )
+        assert hard_filter(cat, hunyuan, Request(region="gb")) == Failure(
+            "region",
+            "licence LicenseRef-Tencent-Hunyuan-Community withholds rights for its models in "
+            "United Kingdom (gb)",
+        )
+        assert hard_filter(cat, scout, Request(region="gb")) is None  # left the EU in 2020
+        assert hard_filter(cat, scout, Request(region="ch")) is None  # never in it
+        assert hard_filter(cat, hunyuan, Request(region="us")) is None
 
     def test_permissive_excludes_community_licences(self, cat: Catalog) -> None:
         spec = LicenseSpec(mode="permissive")
@@ -222,6 +239,30 @@ class TestScenarios:
 
 
 class TestRecommendCommand:
+    @pytest.mark.parametrize(
+        ("given", "code"), [("DE", "de"), ("Germany", "de"), ("uk", "gb"), ("EU", "eu")]
+    )
+    def test_region_is_read_as_a_code(self, runner: CliRunner, given: str, code: str) -> None:
+        args = ["recommend", "--gpu", "8xH100", "--license", "any", "--region", given, "-f", "json"]
+        doc = json.loads(runner.invoke(app, args).stdout)
+        assert doc["constraints"]["region"] == code
+        by_region = sorted(e["model"] for e in doc["excluded"] if e["constraint"] == "region")
+        assert "tencent/Hunyuan-A13B-Instruct" in by_region  # restricts eu, gb and kr
+        assert ("meta-llama/Llama-4-Scout-17B-16E-Instruct" in by_region) == (code != "gb")
+
+    @pytest.mark.parametrize(
+        ("given", "hint"),
+        [
+            ("europe", "hint: give an ISO 3166-1 alpha-2 country code (de, gb, kr, us...) or eu"),
+            ("Korea", "hint: did you mean: kr (South Korea), kp (North Korea), ke (Kenya)"),
+        ],
+    )
+    def test_an_unknown_region_is_refused(self, runner: CliRunner, given: str, hint: str) -> None:
+        result = runner.invoke(app, ["recommend", "--gpu", "1xH100", "--region", given])
+        assert result.exit_code == 2
+        assert result.stderr == f"error: --region: unknown region {given!r}\n{hint}\n"
+        assert result.stdout == ""
+
     def test_json_contract(self, runner: CliRunner) -> None:
         result = runner.invoke(
             app, ["recommend", "--gpu", "1xA100-80", "--lang", "fr", "-f", "json"],
