@@ -121,6 +121,11 @@ def evaluate(catalog: Catalog, model: ModelCard, policy: "Policy") -> tuple[list
     return violations, duties
 
 
+# Reference kinds found outside a claim that they name a model (a bare name in a model key; a
+# quoted "a/b" anywhere in code): judged when the catalog knows them, otherwise not reported.
+UNCLAIMED = ("name", "string")
+
+
 def run_check(
     catalog: Catalog,
     root: Path,
@@ -133,30 +138,31 @@ def run_check(
     from llmpick.resolve import Resolver
     from llmpick.scan import is_placeholder, scan
 
-    found, files = scan(root, policy.exclude)
+    resolver = Resolver(catalog)
+    skip = _relative(policy_path, root) if policy_path else None
+    found, files = scan(root, policy.exclude, resolver.string_filter(), skip)
     placeholders = tuple(
         ModelRef(path=f.path, line=f.line, text=f.text, kind=f.kind)
         for f in found
-        if f.kind != "name" and is_placeholder(f.text)  # unknown bare names are dropped anyway
+        if f.kind not in UNCLAIMED and is_placeholder(f.text)  # unknown ones are dropped anyway
     )
     refs = [
         ModelRef(path=f.path, line=f.line, text=f.text, kind=f.kind)
         for f in found
-        if f.kind == "name" or not is_placeholder(f.text)
+        if f.kind in UNCLAIMED or not is_placeholder(f.text)
     ]
     where = _relative(policy_path, root) if policy_path else "(policy)"
     refs += [
         ModelRef(path=where, line=0, text=m, kind="ollama" if ":" in m else "policy")
         for m in policy.models
     ]
-    resolver = Resolver(catalog)
     excepted = {e.model.lower(): e.reason for e in policy.allow_models}
     verdicts = []
     for ref in refs:
         res = resolver.resolve(ref.text, ref.kind)
         model = res.model
-        if model is None and ref.kind == "name":
-            continue  # a bare name the catalog does not know: most are hosted-API model names
+        if model is None and ref.kind in UNCLAIMED:
+            continue  # a bare name (most are hosted-API names) or a string that is no model
         if model is None:
             verdicts.append(
                 Verdict(

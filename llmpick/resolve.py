@@ -6,6 +6,7 @@ from functools import cached_property
 
 from llmpick.catalog import Catalog
 from llmpick.records import ModelCard
+from llmpick.scan import StringFilter
 
 # Suffixes quantizers and converters append to a repo name.
 DERIVATIVE_SUFFIX = re.compile(
@@ -35,6 +36,7 @@ class Resolver:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self._known: dict[str, bool] = {}  # quoted strings already asked about (`knows`)
 
     @cached_property
     def by_id(self) -> dict[str, ModelCard]:
@@ -61,6 +63,29 @@ class Resolver:
                 if name:
                     out[name.lower()] = m
         return out
+
+    def string_filter(self) -> StringFilter:
+        """What a quoted "org/name" in no model position must look like to be one of the catalog's
+        models: its name (after the "/") contains the first word of a catalog repository name,
+        official quantized repository or alias (a derivative keeps its base model's name), and it
+        resolves (`knows`)."""
+        names = [m.id for m in self.catalog.models]
+        names += [repo for m in self.catalog.models for repo in m.quantized.values()]
+        names += [alias for m in self.catalog.models for alias in m.aliases if "/" in alias]
+        words = set()
+        for name in names:
+            first = re.split(r"[-_.:]", name.rsplit("/", 1)[-1].lower())[0]
+            words.add(first.rstrip("0123456789.") or first)
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+        return StringFilter(re.compile(rf"/[\w.-]*?(?:{alternatives})".encode()), self.knows)
+
+    def knows(self, text: str) -> bool:
+        """Whether a quoted "org/name" found in no model position names a catalog model. A
+        repository repeats its strings ('data/raw' in every file): each is resolved once."""
+        known = self._known.get(text)
+        if known is None:
+            known = self._known[text] = self.resolve(text, "string").model is not None
+        return known
 
     def resolve(self, text: str, kind: str) -> Resolution:
         """The catalog model behind a reference, or Resolution(None, None)."""

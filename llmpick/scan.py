@@ -6,7 +6,7 @@ an Ollama command): an arbitrary "a/b" string in code is never taken for a model
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,9 @@ BARE = r"(?:ollama(?:_chat)?/)?[a-z0-9][\w.-]*(?::[\w.-]+)?"
 ID_OR_NAME = rf"(?:hf://)?(?:(?P<id>{HF_ID})|(?P<tag>{BARE}))"
 LINE_END = r"[ \t]*,?[ \t]*(?:#.*)?\r?$"  # an optional comma or comment, then the end
 TAG = rf"(?P<tag>{OLLAMA_TAG})"
+# Ollama also pulls GGUF repositories from the Hub: `ollama run hf.co/{username}/{repository}`
+# with an optional `:{quantization}` (huggingface.co works too; the Hub's docs/hub/ollama.md).
+HUB_OR_TAG = rf"(?:(?:hf\.co|huggingface\.co)/(?P<id>{HF_ID})(?::[\w.-]+)?|{TAG}(?![\w.:-]*/))"
 CALL = rf"\(\s*(?:\w+\s*=\s*)?{QUOTED_ID}"  # first argument or a keyword argument
 
 
@@ -70,7 +73,11 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("python", "pipeline", rf"pipeline\(\s*{QUOTED_ID}"),  # lmdeploy; a task name has no "/"
     # Serving commands and their flags.
     _p("command", "llm", rf"vllm\s+serve\s+{ID}"),
-    _p("command", "--model", rf"--model(?:-path|-id|_id|_name|-name)?(?:\s+|=){ID}"),
+    _p(
+        "command",
+        "--model",
+        rf"--model(?:-path|-id|_id|_name|-name|_name_or_path|-name-or-path)?(?:\s+|=){ID}",
+    ),
     _p("command", "lmdeploy", rf"lmdeploy\s+serve\s+(?:api_server|gradio)\s+{ID}"),
     # Keyword arguments and assignments (in config files these count as config values).
     _p(
@@ -81,7 +88,7 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     _p("python", "tokenizer", rf"tokenizer\s*=\s*{QUOTED_ID}"),
     # Ollama.
-    _p("ollama", "ollama", rf"ollama\s+(?:pull|run|show|create\s+\S+\s+-f)\s+{TAG}"),
+    _p("command", "ollama", rf"ollama\s+(?:pull|run|show|create\s+\S+\s+-f)\s+{HUB_OR_TAG}"),
     # Config values: YAML/TOML/.env keys and JSON fields naming a model, alone on their line.
     _p(
         "config",
@@ -93,12 +100,20 @@ PATTERNS: tuple[Pattern, ...] = (
     ),
     _p("config", "hf://", rf"hf://(?P<id>{HF_ID})"),
 )
+# Any quoted org/name in code or config, wherever it stands (`BASE = "org/name"`, a list of
+# models to serve, adapter_config.json's base_model_name_or_path): kept only when it names a
+# catalog model (kind "string", see StringFilter), since most quoted "a/b" strings are not models
+# ("application/json"). Not in docs, where prose compares models it does not use.
+QUOTED_ANYWHERE = re.compile(
+    rf"{Q}(?:hf://|hf\.co/|huggingface\.co/)?(?P<id>{HF_ID})(?::[\w.-]+)?{Q}".encode()
+)
+DOC_SUFFIXES = (".md", ".mdx", ".rst", ".txt")
 # Helm-style nesting: `model:` alone on its line, then an indented `name:`, `id:` or `repo:`.
 NESTED_KEY = re.compile(rb"model:[ \t]*\r?$", re.M)
 NESTED_VALUE = re.compile(
     rf"[ \t]+(?:name|id|repo|repoid|modelid|hf_id):[ \t]*{ID}[ \t]*\r?".encode()
 )
-MODELFILE_FROM = re.compile(rf"(?m)^[ \t]*from[ \t]+{TAG}[ \t]*\r?$".encode())
+MODELFILE_FROM = re.compile(rf"(?m)^[ \t]*from[ \t]+{HUB_OR_TAG}[ \t]*\r?$".encode())
 # Names that stand for "any model" in docs and tests: `my-org/my-model`, `some-model:cloud`.
 PLACEHOLDER_WORDS = frozenset(
     {
@@ -131,11 +146,25 @@ MAX_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
+class StringFilter:
+    """Which quoted ids in no model position count. `candidates` finds a "/" followed (within
+    the name) by a word that every catalog model's name contains (llama, qwen...): a cheap
+    search, so most lines are never looked at again; `accepts` says whether an id names a
+    catalog model."""
+
+    candidates: re.Pattern[bytes]
+    accepts: Callable[[str], bool]
+
+
+@dataclass(frozen=True)
 class Found:
     path: str  # relative to the scanned root, with forward slashes
     line: int
     text: str
-    kind: str  # python | command | ollama | config | name (a bare name, see Pattern.tag_kind)
+    # python | command | ollama | config | name (a bare name, see Pattern.tag_kind) | string (a
+    # quoted id in no model position, see QUOTED_ANYWHERE): names and strings count only when
+    # the catalog knows them.
+    kind: str
 
 
 class GitIgnore:
@@ -249,8 +278,9 @@ def iter_files(root: Path, exclude: tuple[str, ...] = ()) -> Iterator[tuple[str,
                 yield os.path.join(dirpath, name), prefix + name
 
 
-def scan_text(data: bytes | str, rel: str) -> list[Found]:
-    """References in one file's content, placeholders included (see `is_placeholder`)."""
+def scan_text(data: bytes | str, rel: str, strings: StringFilter | None = None) -> list[Found]:
+    """References in one file's content, placeholders included (see `is_placeholder`); with
+    `strings`, also quoted ids in no model position that it accepts (QUOTED_ANYWHERE)."""
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogateescape")
     low = data.lower()  # bytes.lower() touches ASCII only, so offsets stay put
@@ -282,11 +312,62 @@ def scan_text(data: bytes | str, rel: str) -> list[Found]:
     name = rel.rsplit("/", 1)[-1]
     if name == "Modelfile" or name.endswith(".modelfile"):
         for match in MODELFILE_FROM.finditer(low):
-            begin, end = match.span("tag")
+            hub = match.group("id") is not None
+            begin, end = match.span("id" if hub else "tag")
             value = data[begin:end].decode("utf-8", "replace")
-            if not value.startswith((".", "/")) and not value.endswith(".gguf"):
+            if hub:
+                hits.append((begin, value, "config"))  # a Hub repository, resolved by its id
+            elif not value.startswith((".", "/")) and not value.endswith(".gguf"):
                 hits.append((begin, value, "ollama"))  # else a local file, not a library model
+    if strings is not None and not rel.endswith(DOC_SUFFIXES):
+        hits += _strings(data, low, rel, {begin for begin, _, _ in hits}, strings)
     return _located(data, rel, hits)
+
+
+COMMENT_STARTS = (b"#", b"//", b"/*", b"*")  # not "--": a shell line continues with --flags
+
+
+def _strings(
+    data: bytes, low: bytes, rel: str, taken: set[int], strings: StringFilter
+) -> Iterator[tuple[int, str, str]]:
+    """Quoted ids on the lines where `strings.candidates` matches, that no pattern above found
+    and that `strings.accepts`, outside comments and Python docstrings (examples and
+    commented-out choices, not uses)."""
+    lines = {low.rfind(b"\n", 0, c.start()) + 1 for c in strings.candidates.finditer(low)}
+    prose: list[tuple[int, int]] | None = None
+    for line_begin in sorted(lines):
+        line_end = low.find(b"\n", line_begin)
+        line_end = len(low) if line_end < 0 else line_end
+        if low[line_begin:line_end].lstrip().startswith(COMMENT_STARTS):
+            continue
+        for match in QUOTED_ANYWHERE.finditer(low, line_begin, line_end):
+            begin, end = match.span("id")
+            value = data[begin:end].decode("utf-8", "replace")
+            if begin in taken or not _plausible(value, "string") or not strings.accepts(value):
+                continue  # found in a model position already, or no catalog model
+            if prose is None:
+                prose = _triple_quoted(low) if rel.endswith(".py") else []
+            if not any(start <= begin < stop for start, stop in prose):
+                yield begin, value, "string"
+
+
+def _triple_quoted(low: bytes) -> list[tuple[int, int]]:
+    """Spans of Python's triple-quoted strings (docstrings and long text), front to back: one
+    opens at the first of the two triple quotes outside another and closes at the next of the
+    same kind."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        starts = [i for i in (low.find(b'"""', pos), low.find(b"'''", pos)) if i >= 0]
+        if not starts:
+            return spans
+        start = min(starts)
+        stop = low.find(low[start : start + 3], start + 3)
+        if stop < 0:
+            spans.append((start, len(low)))
+            return spans
+        spans.append((start, stop + 3))
+        pos = stop + 3
 
 
 def _located(data: bytes, rel: str, hits: list[tuple[int, str, str]]) -> list[Found]:
@@ -376,14 +457,22 @@ def _read(path: str) -> bytes | None:
         os.close(fd)
 
 
-def scan(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[Found], int]:
-    """Every reference under root, and how many files were read."""
+def scan(
+    root: Path,
+    exclude: tuple[str, ...] = (),
+    strings: StringFilter | None = None,
+    skip: str | None = None,
+) -> tuple[list[Found], int]:
+    """Every reference under root, and how many files were read; `strings` as in `scan_text`;
+    `skip`: a file not to read (the policy, whose model lists are declarations, not uses)."""
     refs: list[Found] = []
     count = 0
     for path, rel in iter_files(root, exclude):
+        if rel == skip:
+            continue
         data = _read(path)
         if data is None:
             continue  # unreadable, or over MAX_BYTES: data, not code or config
         count += 1
-        refs += scan_text(data, rel)
+        refs += scan_text(data, rel, strings)
     return refs, count

@@ -1,6 +1,7 @@
 """`llmpick check`: discovery, resolution, verdicts, every exit code and every format."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from typer.testing import CliRunner
 from llmpick.catalog import load_catalog
 from llmpick.cli import app
 from llmpick.resolve import Resolver
-from llmpick.scan import Found, GitIgnore, is_placeholder, scan, scan_text
+from llmpick.scan import Found, GitIgnore, StringFilter, is_placeholder, scan, scan_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POLICIES = Path(__file__).parent / "data" / "policies"
@@ -126,6 +127,86 @@ class TestPlaceholdersAndSpeedPaths:
             Found("values.yaml", 2, "Qwen/Qwen3-8B", "config"),
             Found("values.yaml", 4, "openai/gpt-oss-20b", "config"),
         ]
+
+    def test_ollama_pulls_hub_repositories(self) -> None:
+        """`ollama run hf.co/{user}/{repo}[:quant]` (also huggingface.co): the repository, not
+        a tag 'hf.co'; the docs' template with braces is nothing."""
+        text = (
+            "ollama run hf.co/bartowski/Llama-3.2-3B-Instruct-GGUF:IQ3_M\n"
+            "ollama pull huggingface.co/unsloth/Qwen3-8B-GGUF\n"
+            "ollama run hf.co/{username}/{repository}\n"
+            "ollama run qwen3:8b\n"
+        )
+        assert scan_text(text, "run.sh") == [
+            Found("run.sh", 1, "bartowski/Llama-3.2-3B-Instruct-GGUF", "command"),
+            Found("run.sh", 2, "unsloth/Qwen3-8B-GGUF", "command"),
+            Found("run.sh", 4, "qwen3:8b", "ollama"),
+        ]
+        modelfile = "FROM hf.co/unsloth/gemma-3-27b-it-GGUF:Q4_K_M\nPARAMETER num_ctx 8192\n"
+        assert scan_text(modelfile, "Modelfile") == [
+            Found("Modelfile", 1, "unsloth/gemma-3-27b-it-GGUF", "config")
+        ]
+
+    def test_quoted_ids_anywhere_count_when_known(self) -> None:
+        """A quoted org/name in no model position counts only when `known` accepts it, never
+        in docs, and never twice where a model position already found it."""
+        text = (
+            'BASE = "mistralai/Mistral-Large-Instruct-2407"\n'
+            'MIME = "application/json"\n'
+            'CANDIDATES = ["Qwen/Qwen2.5-72B-Instruct-AWQ", "hf.co/unsloth/Qwen3-8B-GGUF:Q4_K_M"]\n'
+            'llm = LLM(model="Qwen/Qwen3-8B")\n'
+            'chat = ChatOllama(model="ollama/qwen3:8b")\n'
+        )
+        known = {
+            "mistralai/mistral-large-instruct-2407", "qwen/qwen2.5-72b-instruct-awq",
+            "unsloth/qwen3-8b-gguf", "qwen/qwen3-8b", "ollama/qwen3",
+        }  # fmt: skip
+        every_line = StringFilter(re.compile(rb"/"), lambda value: value.lower() in known)
+        found = scan_text(text, "app.py", every_line)
+        assert found == [
+            Found("app.py", 1, "mistralai/Mistral-Large-Instruct-2407", "string"),
+            Found("app.py", 3, "Qwen/Qwen2.5-72B-Instruct-AWQ", "string"),
+            Found("app.py", 3, "unsloth/Qwen3-8B-GGUF", "string"),
+            Found("app.py", 4, "Qwen/Qwen3-8B", "python"),
+            Found("app.py", 5, "ollama/qwen3:8b", "name"),
+        ]
+        assert scan_text(text, "app.py") == found[3:]  # no `known`: model positions only
+        in_docs = scan_text(text, "README.md", StringFilter(re.compile(rb"/"), lambda v: True))
+        assert [(f.line, f.text, f.kind) for f in in_docs] == [
+            (f.line, f.text, f.kind) for f in found[3:]
+        ]
+
+    def test_comments_docstrings_and_shell_continuations(self) -> None:
+        text = (
+            'MODELS = [\n    "qwen/qwen3-8b",\n    # "qwen/qwen3-32b",\n]\n'
+            'def f():\n    """Load a model such as "qwen/qwen3-14b" and so on."""\n'
+            'python train.py \\\n  --model_name_or_path "qwen/qwen3-4b" \\\n  --seed 1\n'
+        )
+        every_line = StringFilter(re.compile(rb"/"), lambda value: True)
+        assert [(f.line, f.text, f.kind) for f in scan_text(text, "x.py", every_line)] == [
+            (2, "qwen/qwen3-8b", "string"),
+            (8, "qwen/qwen3-4b", "command"),  # not a comment: the line starts with --
+        ]
+
+    def test_strings_that_name_catalog_models_are_judged(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        (tmp_path / "models.py").write_text(
+            'DEFAULT = "mistralai/Mistral-Large-Instruct-2407"\nMIME = "application/json"\n'
+            'OTHER = "acme/not-a-catalog-model"\n'
+        )
+        policy = tmp_path / "llmpick.toml"
+        policy.write_text(
+            'require-commercial-use = true\nmodels = ["qwen3:8b"]\n'
+            '[[allow-models]]\nmodel = "meta-llama/Llama-3.3-70B-Instruct"\nreason = "eval"\n'
+        )
+        code, out, _ = run(runner, str(tmp_path), "-f", "json")
+        verdicts = json.loads(out)["verdicts"]
+        assert [(v["ref"]["path"], v["ref"]["kind"], v["status"]) for v in verdicts] == [
+            ("models.py", "string", "violation"),  # a research licence
+            ("llmpick.toml", "ollama", "pass"),  # declared; the policy file is not scanned
+        ]
+        assert code == 1
 
     def test_datasets_and_spaces_are_not_models(self) -> None:
         text = (
