@@ -1,6 +1,7 @@
 """Turn catalog records into sourced facts and JSON documents (pure; no I/O)."""
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,6 +9,7 @@ from llmpick import languages
 from llmpick.catalog import Catalog
 from llmpick.records import (
     CONSTRAINTS,
+    CloudCost,
     GpuOption,
     License,
     ModelCard,
@@ -43,6 +45,28 @@ def ranking_counts(r: Ranking) -> str:
     return f"{len(r.recommendations)} shown of {r.passed} that pass, {len(r.excluded)} excluded" + (
         ": " + ", ".join(parts) if parts else ""
     )
+
+
+def sizes_once(rows: Sequence[CloudCost], limit: int) -> list[tuple[CloudCost, str]]:
+    """The first `limit` instances, each listed once with its larger sizes: a row that differs
+    from an earlier one only in size (same cloud, GPU, copy size, per-GPU price and so the same
+    $/M: more copies side by side) becomes ' (also 2, 4, 8 GPUs)' on that row. With a daily
+    volume sizes differ in what a month costs, so pass rows that carry a monthly figure as
+    they are."""
+    if any(c.monthly_usd is not None for c in rows):
+        return [(c, "") for c in rows[:limit]]
+    groups: dict[tuple[str, str, int, float, float], list[CloudCost]] = {}
+    for c in rows:
+        key = (
+            c.cloud, c.gpu, c.gpus_per_copy, round(c.per_million_tokens, 9),
+            round(c.usd_per_hour / c.gpu_count, 6),
+        )  # fmt: skip
+        groups.setdefault(key, []).append(c)
+    out = []
+    for first, *larger in list(groups.values())[:limit]:
+        also = ", ".join(str(c.gpu_count) for c in larger)
+        out.append((first, f" (also {also} GPUs)" if larger else ""))
+    return out
 
 
 def offer_label(o: GpuOption) -> str:

@@ -22,6 +22,7 @@ from llmpick.cost import (
     make_hardware,
     throughput,
 )
+from llmpick.describe import sizes_once
 from llmpick.engines import Engine
 from llmpick.hardware import Hardware, parse_gpu_spec
 from llmpick.memory import Planner
@@ -350,6 +351,30 @@ class TestHardware:
         assert (b200["cheapest_usd_per_hour"], b200["cheapest_gpu_count"]) == ("113.933", "8")
         assert "$8.30 (hf-endpoints-aws nvidia-l40s x4 (4 GPUs))" not in render_md.hardware(report)
         assert "| $8.30 hf-endpoints-aws nvidia-l40s x4 (4 GPUs) |" in render_md.hardware(report)
+
+    def test_larger_sizes_at_the_same_price_share_a_row(self, cat: Catalog) -> None:
+        """HF's H200 endpoint comes in 1, 2, 4 and 8 GPUs at the same $/M: one row in the
+        tables (JSON keeps every size), so other offers are not crowded out."""
+        model = cat.find_model("openai/gpt-oss-120b")
+        report = make_hardware(cat, model, Engine.VLLM, None, "auto", 8192, Workload())
+        sizes = [c.gpu_count for c in report.instances if c.instance.startswith("nvidia-h200")]
+        assert sizes == [1, 2, 4, 8]
+        shown = sizes_once(report.instances, 15)
+        assert [(c.cloud, c.instance, also) for c, also in shown[:3]] == [
+            ("hf-endpoints-aws", "nvidia-h200 x1", " (also 2, 4, 8 GPUs)"),
+            ("hf-jobs", "Nvidia H200", " (also 2, 4, 8 GPUs)"),
+            ("hf-endpoints-aws", "nvidia-a100 x2", " (also 4, 8 GPUs)"),
+        ]
+        assert len(shown) == 15 and len({(c.cloud, c.instance) for c, _ in shown}) == 15
+        assert sum(1 for c, _ in shown if c.gpu == "h200-sxm") == 3  # was 9 of the first 15
+        table = render_table(report)
+        assert "(also n GPUs): larger sizes at the same $/M" in " ".join(table.split())
+        # With a daily volume each size costs its own month: no row is merged.
+        daily = make_cost(
+            cat, model, parse_gpu_spec(cat, "1xH200"), Engine.VLLM, None, "auto",
+            Workload(tokens_per_day=50_000_000), OnPremAssumptions(),
+        )  # fmt: skip
+        assert all(also == "" for _, also in sizes_once(daily.cloud.instances, 10))
 
     def test_beyond_one_node_whole_cloud_instances_are_priced(self, cat: Catalog) -> None:
         model = cat.find_model("deepseek-ai/DeepSeek-R1")

@@ -2,7 +2,14 @@
 
 from collections.abc import Sequence
 
-from llmpick.describe import Fact, ModelRow, human_tokens, offer_label, ranking_counts
+from llmpick.describe import (
+    Fact,
+    ModelRow,
+    human_tokens,
+    offer_label,
+    ranking_counts,
+    sizes_once,
+)
 from llmpick.records import (
     CheckReport,
     Comparison,
@@ -301,7 +308,7 @@ def cost(r: CostReport) -> str:
                 + ["priced on"],
                 [
                     [
-                        f"{c.cloud} {c.instance}",
+                        f"{c.cloud} {c.instance}{also}",
                         f"{c.gpu_count}x {c.gpu}",
                         _money(c.usd_per_hour, 2),
                         f"{c.tokens_per_s:,.0f}",
@@ -309,7 +316,7 @@ def cost(r: CostReport) -> str:
                     ]
                     + ([_money(c.monthly_usd, 0)] if monthly else [])
                     + [c.priced_on.isoformat()]
-                    for c in r.cloud.instances[:10]
+                    for c, also in sizes_once(r.cloud.instances, 10)
                 ],
                 right={2, 3, 4, 5} if monthly else {2, 3, 4},
             ),  # fmt: skip

@@ -12,7 +12,14 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from llmpick.describe import Fact, ModelRow, human_tokens, offer_label, ranking_counts
+from llmpick.describe import (
+    Fact,
+    ModelRow,
+    human_tokens,
+    offer_label,
+    ranking_counts,
+    sizes_once,
+)
 from llmpick.records import (
     CAPABILITY_SHORT,
     Capability,
@@ -581,7 +588,7 @@ def cost(r: CostReport) -> RenderableType:
         dates = sorted({f"{c.cloud} {c.priced_on.isoformat()}" for c in r.cloud.instances})
         monthly = r.workload.get("tokens_per_day") is not None
         title = "Cloud instances (on-demand), " + ("by monthly cost" if monthly else "by $/M")
-        parts.append(_instances(r.cloud.instances[:10], title, dates))
+        parts.append(_instances(r.cloud.instances, 10, title, dates))
     if r.api.offers:
         offers = Table(
             title="Hosted APIs for the same model",
@@ -641,15 +648,19 @@ def hardware(r: HardwareReport) -> RenderableType:
     parts: list[RenderableType] = [configs]
     if r.instances:
         dates = sorted({f"{c.cloud} {c.priced_on.isoformat()}" for c in r.instances})
-        parts.append(_instances(r.instances[:15], "Cloud instances, by cost per million", dates))
+        parts.append(_instances(r.instances, 15, "Cloud instances, by cost per million", dates))
     return Group(*parts)
 
 
-def _instances(rows: Sequence[CloudCost], title: str, dates: list[str]) -> Table:
+def _instances(rows: Sequence[CloudCost], limit: int, title: str, dates: list[str]) -> Table:
     """Priced instances: copies of the model each holds, throughput, cost per million tokens,
-    and with a daily volume the instances it needs and their month."""
+    and with a daily volume the instances it needs and their month. Larger sizes at the same
+    $/M share their smallest size's row (`sizes_once`)."""
     monthly = any(c.monthly_usd is not None for c in rows)
+    shown = sizes_once(rows, limit)
     caption = "copies x GPUs each; "
+    if any(also for _, also in shown):
+        caption += "(also n GPUs): larger sizes at the same $/M; "
     if monthly:
         caption += "monthly: as many instances as the daily tokens need, billed always on; "
     table = Table(
@@ -669,9 +680,9 @@ def _instances(rows: Sequence[CloudCost], title: str, dates: list[str]) -> Table
     )
     for col in heads:
         table.add_column(col, justify="right", no_wrap=True)
-    for c in rows:
+    for c, also in shown:
         cells: list[RenderableType] = [
-            Text(f"{c.cloud} {c.instance}"),
+            Text(f"{c.cloud} {c.instance}{also}"),
             f"{c.gpu_count}x {c.gpu}",
             _usd(c.usd_per_hour, 2),
             f"{c.copies} x {c.gpus_per_copy}",
