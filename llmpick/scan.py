@@ -1,7 +1,9 @@
 """Find the models a repository uses: Python loaders, serving commands, Ollama, config values.
 
-Only strings in a model position count (a loader's argument, a `--model` flag, a `model:` key,
-an Ollama command): an arbitrary "a/b" string in code is never taken for a model.
+A string in a model position (a loader's argument, a `--model` flag, a `model:` key, an Ollama
+command) counts whatever it names. Elsewhere a quoted "a/b" in code or config counts only when
+the caller's StringFilter says it names a catalog model: an arbitrary "a/b" string is never
+taken for a model.
 """
 
 import os
