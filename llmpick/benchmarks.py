@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, BenchmarkInfo] = {
     "TruthfulQA": BenchmarkInfo("knowledge", "questions probing common misconceptions"),
     "PopQA": BenchmarkInfo("knowledge", "long-tail entity questions"),
     "DROP": BenchmarkInfo("reasoning", "discrete reasoning over paragraphs"),
+    "ZebraLogic": BenchmarkInfo("reasoning", "logic grid puzzles of graded size"),
     # instruction following and chat
     "IFEval": BenchmarkInfo("instruction", "verifiable instruction following"),
     "IFBench": BenchmarkInfo("instruction", "unseen verifiable output constraints (AI2)"),
@@ -68,6 +69,7 @@ BENCHMARKS: dict[str, BenchmarkInfo] = {
     "AIME-2025": BenchmarkInfo("math", "AIME 2025 problems"),
     "AIME-2026": BenchmarkInfo("math", "AIME 2026 problems"),
     "HMMT-2025": BenchmarkInfo("math", "Harvard-MIT Mathematics Tournament 2025"),
+    "OMEGA": BenchmarkInfo("math", "out-of-distribution generalization in competition math"),
     # tools and agents
     "BFCL": BenchmarkInfo("agentic", "Berkeley Function-Calling Leaderboard (version matters)"),
     "TAU-bench-Retail": BenchmarkInfo("agentic", "tool-using customer-service agent, retail"),

@@ -199,4 +199,4 @@ class TestCache:
         blocker = tmp_path / "file"
         blocker.write_text("not a folder")
         monkeypatch.setenv("LLMPICK_CACHE_DIR", str(blocker / "cache"))
-        assert len(load_catalog().models) == 109
+        assert len(load_catalog().models) == 110

@@ -131,7 +131,7 @@ class TestList:
         code, out, _ = run(runner, "list", "--family", "gpt-oss")
         assert code == 0
         assert "openai/gpt-oss-120b" in out
-        assert "2 of 109 models; family gpt-oss" in out
+        assert "2 of 110 models; family gpt-oss" in out
 
     def test_table_fits_80_columns(self, runner: CliRunner) -> None:
         # A terminal of 80 columns (also rich's width when not a terminal): every column shows,
@@ -251,7 +251,7 @@ class TestCatalogValidate:
         code, out, err = run(runner, "catalog", "validate")
         assert code == 0
         assert out == ""
-        assert err.startswith("catalog OK: 109 models, 21 licences, ")
+        assert err.startswith("catalog OK: 110 models, 21 licences, ")
         assert err.rstrip().endswith("all with a source (prices with their date)")
 
     def test_architecture_that_does_not_add_up_fails(self, runner: CliRunner, data: Path) -> None:
