@@ -508,6 +508,14 @@ def check(
     fmt: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="Output format.")
     ] = CheckFormat.TABLE,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            help="Processes that read and search files (default: one per CPU, up to 8, with at "
+            "least 100 files each; Linux only).",
+            min=1,
+        ),
+    ] = None,
 ) -> None:
     from llmpick.catalog import load_catalog
     from llmpick.licenses import check_failed, run_check
@@ -518,7 +526,7 @@ def check(
     with reported_errors():
         cat = load_catalog(catalog)
         pol, source, policy_file = load_policy(path, policy, cat)
-        report = run_check(cat, path, pol, source, policy_file)
+        report = run_check(cat, path, pol, source, policy_file, jobs)
     unknown_level = {"fail": "error", "warn": "warning", "ignore": "none"}[pol.unknown_models]
     match fmt:
         case CheckFormat.TABLE:

@@ -132,15 +132,17 @@ def run_check(
     policy: "Policy",
     policy_source: str,
     policy_path: Path | None = None,
+    jobs: int | None = None,
 ) -> "CheckReport":
-    """Scan root, resolve every reference, judge each under the policy."""
+    """Scan root (in `jobs` processes, as `scan` takes them), resolve every reference, judge
+    each under the policy."""
     from llmpick.records import CheckReport, ModelRef, Verdict
     from llmpick.resolve import Resolver
     from llmpick.scan import is_placeholder, scan
 
     resolver = Resolver(catalog)
     skip = _relative(policy_path, root) if policy_path else None
-    found, files = scan(root, policy.exclude, resolver.string_filter(), skip)
+    found, files = scan(root, policy.exclude, resolver.string_filter(), skip, jobs)
     placeholders = tuple(
         ModelRef(path=f.path, line=f.line, text=f.text, kind=f.kind)
         for f in found

@@ -8,6 +8,7 @@ taken for a model.
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -459,22 +460,90 @@ def _read(path: str) -> bytes | None:
         os.close(fd)
 
 
+# Files are searched in several processes on Linux, each taking at least FILES_PER_JOB files
+# (a process costs a few ms to fork) and at most MAX_JOBS in all (the folder walk before it
+# stays serial, so more would barely help): 10,000 files take 0.9 s instead of 1.7 s on 2 CPUs.
+FILES_PER_JOB = 100
+MAX_JOBS = 8
+
+
+def cpus() -> int:
+    """The CPUs this process may run on (a container's share, where the OS says)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
 def scan(
     root: Path,
     exclude: tuple[str, ...] = (),
     strings: StringFilter | None = None,
     skip: str | None = None,
+    jobs: int | None = None,
 ) -> tuple[list[Found], int]:
     """Every reference under root, and how many files were read; `strings` as in `scan_text`;
-    `skip`: a file not to read (the policy, whose model lists are declarations, not uses)."""
-    refs: list[Found] = []
-    count = 0
-    for path, rel in iter_files(root, exclude):
-        if rel == skip:
-            continue
+    `skip`: a file not to read (the policy, whose model lists are declarations, not uses);
+    `jobs`: processes that read and search (default: see FILES_PER_JOB). The result does not
+    depend on `jobs`."""
+    files = [(path, rel) for path, rel in iter_files(root, exclude) if rel != skip]
+    if jobs is None:
+        jobs = min(cpus(), MAX_JOBS, len(files) // FILES_PER_JOB)
+    jobs = max(1, min(jobs, len(files)))
+    if jobs > 1 and sys.platform == "linux":
+        per_file = _scan_forked(files, strings, jobs)
+    else:
+        per_file = _scan_files(files, strings)
+    refs = [ref for found in per_file if found is not None for ref in found]
+    return refs, sum(found is not None for found in per_file)
+
+
+def _scan_files(
+    files: list[tuple[str, str]], strings: StringFilter | None
+) -> list[list[Found] | None]:
+    """Each file's references, or None for a file not read (unreadable, or over MAX_BYTES:
+    data, not code or config)."""
+    per_file: list[list[Found] | None] = []
+    for path, rel in files:
         data = _read(path)
-        if data is None:
-            continue  # unreadable, or over MAX_BYTES: data, not code or config
-        count += 1
-        refs += scan_text(data, rel, strings)
-    return refs, count
+        per_file.append(None if data is None else scan_text(data, rel, strings))
+    return per_file
+
+
+def _scan_forked(
+    files: list[tuple[str, str]], strings: StringFilter | None, jobs: int
+) -> list[list[Found] | None]:
+    """`_scan_files` over `jobs` processes: every jobs-th file each (so large and small files
+    spread evenly), this process taking the first share. A child sends its results back
+    pickled through a pipe; if one fails, its share is scanned here instead. (fork, on Linux
+    only: the children share the loaded catalog and patterns without re-importing anything.)"""
+    import pickle
+
+    children: list[tuple[int, int, int]] = []  # share, pid, read end
+    for share in range(1, jobs):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: scan its share, send it, leave without cleanup
+            code = 1
+            try:
+                os.close(read_end)
+                payload = pickle.dumps(_scan_files(files[share::jobs], strings), protocol=5)
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(payload)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        children.append((share, pid, read_end))
+    shares: dict[int, list[list[Found] | None]] = {0: _scan_files(files[0::jobs], strings)}
+    for share, pid, read_end in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()  # until the child closes its end: done or dead
+        _, status = os.waitpid(pid, 0)
+        try:
+            if status != 0:
+                raise ValueError(status)
+            shares[share] = pickle.loads(payload)  # noqa: S301 - our own child's results
+        except (ValueError, EOFError, pickle.UnpicklingError):
+            shares[share] = _scan_files(files[share::jobs], strings)
+    return [shares[i % jobs][i // jobs] for i in range(len(files))]

@@ -95,6 +95,95 @@ class TestDiscovery:
         assert ignore.ignored("docs/a/b.md", False) and ignore.ignored("docs/b.md", False)
 
 
+def copies(root: Path, times: int) -> Path:
+    """`times` copies of the mixed fixture side by side (13 files read each)."""
+    import shutil
+
+    for i in range(times):
+        shutil.copytree(MIXED, root / f"copy{i:02d}")
+    return root
+
+
+class TestParallelScan:
+    """Files are searched in several processes (Linux); the answer must not depend on it."""
+
+    def test_any_number_of_processes_gives_the_same_answer_in_the_same_order(
+        self, tmp_path: Path
+    ) -> None:
+        root = copies(tmp_path, 20)
+        serial = scan(root, jobs=1)
+        assert serial[1] == 260 and len(serial[0]) == 20 * len(EXPECTED_REFS)
+        assert [f.path for f in serial[0]][:2] == ["copy00/.env", "copy00/config.toml"]
+        for jobs in (2, 3, 7):
+            assert scan(root, jobs=jobs) == serial
+        cat = load_catalog()
+        strings = Resolver(cat).string_filter()
+        assert scan(root, strings=strings, jobs=3) == scan(root, strings=strings, jobs=1)
+
+    def test_default_is_one_process_per_cpu_with_100_files_each(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import llmpick.scan as scan_module
+
+        calls: list[int] = []
+        real = scan_module._scan_forked
+
+        def spy(files: list[tuple[str, str]], strings: StringFilter | None, jobs: int) -> object:
+            calls.append(jobs)
+            return real(files, strings, jobs)
+
+        monkeypatch.setattr(scan_module, "_scan_forked", spy)
+        monkeypatch.setattr(scan_module, "cpus", lambda: 4)
+        scan(MIXED)  # 13 files: no second process
+        assert calls == []
+        root = copies(tmp_path, 20)  # 260 files: 2 processes of 130, not 4 of 65
+        assert scan(root) == scan(root, jobs=1)
+        assert calls == [2]
+        monkeypatch.setattr(scan_module, "cpus", lambda: 1)
+        scan(root)
+        assert calls == [2]
+        monkeypatch.setattr(scan_module, "cpus", lambda: 64)
+        for i in range(20, 80):
+            (tmp_path / f"copy{i:02d}").mkdir()
+            (tmp_path / f"copy{i:02d}" / "x.py").write_text("x = 1\n")
+        scan(root)  # 320 files: 3 processes, whatever the CPUs
+        assert calls == [2, 3]
+        monkeypatch.setattr("sys.platform", "darwin")  # fork only on Linux
+        scan(root, jobs=2)
+        assert calls == [2, 3]
+
+    def test_a_failed_process_share_is_scanned_again(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import os
+
+        import llmpick.scan as scan_module
+
+        root = copies(tmp_path, 3)
+        serial = scan(root, jobs=1)
+        parent = os.getpid()
+        real = scan_module._scan_files
+
+        def dies_in_children(
+            files: list[tuple[str, str]], strings: StringFilter | None
+        ) -> list[list[Found] | None]:
+            if os.getpid() != parent:
+                raise RuntimeError("a child that fails")
+            return real(files, strings)
+
+        monkeypatch.setattr(scan_module, "_scan_files", dies_in_children)
+        assert scan(root, jobs=3) == serial
+
+    def test_jobs_option(self, runner: CliRunner, tmp_path: Path) -> None:
+        root = copies(tmp_path, 10)
+        one = run(runner, str(root), "-f", "json", "--jobs", "1")
+        two = run(runner, str(root), "-f", "json", "--jobs", "2")
+        assert one == two and one[0] == 1  # the mixed fixture has violations
+        assert json.loads(one[1])["files_scanned"] == 130
+        code, out, err = run(runner, str(root), "--jobs", "0")
+        assert code == 2 and out == "" and "--jobs" in err
+
+
 class TestPlaceholdersAndSpeedPaths:
     @pytest.mark.parametrize(
         ("value", "expected"),
