@@ -10,6 +10,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -515,14 +516,23 @@ def _scan_forked(
 ) -> list[list[Found] | None]:
     """`_scan_files` over `jobs` processes: every jobs-th file each (so large and small files
     spread evenly), this process taking the first share. A child sends its results back
-    pickled through a pipe; if one fails, its share is scanned here instead. (fork, on Linux
-    only: the children share the loaded catalog and patterns without re-importing anything.)"""
+    pickled through a pipe; the share of a child that fails, or that cannot be started, is
+    scanned here instead. (fork, on Linux only: the children share the loaded catalog and
+    patterns without re-importing anything.)"""
     import pickle
 
     children: list[tuple[int, int, int]] = []  # share, pid, read end
     for share in range(1, jobs):
-        read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:  # out of descriptors: this process does the rest
+            break
+        try:
+            pid = os.fork()
+        except OSError:  # out of processes: likewise
+            os.close(read_end)
+            os.close(write_end)
+            break
         if pid == 0:  # the child: scan its share, send it, leave without cleanup
             code = 1
             try:
@@ -540,10 +550,10 @@ def _scan_forked(
         with os.fdopen(read_end, "rb") as pipe:
             payload = pipe.read()  # until the child closes its end: done or dead
         _, status = os.waitpid(pid, 0)
-        try:
-            if status != 0:
-                raise ValueError(status)
-            shares[share] = pickle.loads(payload)  # noqa: S301 - our own child's results
-        except (ValueError, EOFError, pickle.UnpicklingError):
+        if status == 0:
+            with suppress(EOFError, pickle.UnpicklingError):
+                shares[share] = pickle.loads(payload)  # noqa: S301 - our own child's results
+    for share in range(1, jobs):
+        if share not in shares:
             shares[share] = _scan_files(files[share::jobs], strings)
     return [shares[i % jobs][i // jobs] for i in range(len(files))]

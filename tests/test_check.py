@@ -174,6 +174,28 @@ class TestParallelScan:
         monkeypatch.setattr(scan_module, "_scan_files", dies_in_children)
         assert scan(root, jobs=3) == serial
 
+    def test_processes_that_cannot_start_leave_their_share_here(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import os
+
+        root = copies(tmp_path, 3)
+        serial = scan(root, jobs=1)
+        real_fork = os.fork
+        forks: list[int] = []
+
+        def second_fork_fails() -> int:
+            forks.append(1)
+            if len(forks) == 2:
+                raise OSError(11, "Resource temporarily unavailable")
+            return real_fork()
+
+        monkeypatch.setattr(os, "fork", second_fork_fails)
+        assert scan(root, jobs=4) == serial
+        assert len(forks) == 2  # the first child ran; shares 2 and 3 were scanned here
+        monkeypatch.setattr(os, "pipe", lambda: (_ for _ in ()).throw(OSError(24, "Too many")))
+        assert scan(root, jobs=4) == serial
+
     def test_jobs_option(self, runner: CliRunner, tmp_path: Path) -> None:
         root = copies(tmp_path, 10)
         one = run(runner, str(root), "-f", "json", "--jobs", "1")
