@@ -223,6 +223,39 @@ class Benchmark(Record):
         return value
 
 
+class GgufFiles(Record):
+    """The GGUF files of a model's official GGUF repository (`quantized: {gguf: repo}`)."""
+
+    tags: tuple[str, ...] = Field(
+        min_length=1,
+        description="Quantization tags as the .gguf file names spell them, upper-cased "
+        "(Q4_K_M, Q4_0, FP16, BF16...); llama-server -hf repo:TAG matches them case-insensitively. "
+        "Projector (mmproj) files are not listed.",
+    )
+    complete: bool = Field(
+        description="True when the source shows every .gguf file of the repository; False when "
+        "it shows only some (a truncated file list, or a README naming a few)."
+    )
+    source: SourceRef
+    note: str | None = Field(None, description="What the source shows and what it leaves out.")
+
+    @field_validator("tags")
+    @classmethod
+    def _tag_shape(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [t for t in value if not GGUF_TAG.match(t)]
+        if bad:
+            raise ValueError(
+                f"GGUF tags are upper-case letters, digits and underscores as in the file names "
+                f"(e.g. Q4_K_M, FP16): {', '.join(map(repr, bad))}"
+            )
+        if len(set(value)) != len(value):
+            raise ValueError("a GGUF tag is listed twice")
+        return value
+
+
+GGUF_TAG = re.compile(r"^[A-Z0-9]+(?:_[A-Z0-9]+)*$")
+
+
 # The first term of every benchmark variant: which weights, in which mode, produced the number.
 VARIANT_TUNINGS = ("base", "instruct", "thinking", "non-thinking")
 
@@ -267,6 +300,9 @@ class ModelCard(Record):
     ollama_tag: str | None = Field(None, description="Official Ollama library tag, if any.")
     quantized: dict[str, str] = Field(
         {}, description="Official quantized checkpoints: format -> Hugging Face repo id."
+    )
+    gguf_files: GgufFiles | None = Field(
+        None, description="What the official GGUF repository holds; None when not recorded."
     )
     params_total_b: float = Field(gt=0, description="All parameters, billions (MoE: all experts).")
     params_active_b: float | None = Field(None, gt=0, description="MoE: parameters per token.")
@@ -329,6 +365,8 @@ class ModelCard(Record):
                 f"params_active_b ({self.params_active_b}) exceeds "
                 f"params_total_b ({self.params_total_b})"
             )
+        if self.gguf_files is not None and "gguf" not in self.quantized:
+            raise ValueError("gguf_files describes quantized.gguf, which is not set")
         if not self.languages and not self.languages_note:
             raise ValueError("languages is empty: list the codes, or say why in languages_note")
         native = self.context_native_tokens
@@ -356,6 +394,8 @@ class ModelCard(Record):
             ("license_source", self.license_source),
             ("architecture.source", self.architecture.source),
         ]
+        if self.gguf_files is not None:
+            refs.append(("gguf_files.source", self.gguf_files.source))
         refs += [(f"benchmarks.{i}.source", b.source) for i, b in enumerate(self.benchmarks)]
         return refs
 

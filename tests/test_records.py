@@ -34,6 +34,8 @@ BASE: dict[str, Any] = {
 }
 MOE = {"experts": 8, "experts_per_token": 2, "expert_intermediate_size": 14336}
 MMLU = {"name": "MMLU", "variant": "instruct, 5-shot", "value": 68.0, "source": "card"}
+GGUF = {"tags": ["Q4_K_M", "Q8_0"], "complete": True, "source": "card"}
+WITH_GGUF = {"quantized": {"gguf": "acme/Test-8B-GGUF"}}
 
 
 def make_model(**overrides: Any) -> dict[str, Any]:
@@ -74,6 +76,12 @@ def test_base_is_valid() -> None:
         ({"benchmarks": [MMLU | {"variant": "5-shot"}]}, "variant '5-shot' must start with the"),
         ({"benchmarks": [MMLU | {"variant": "chat, 5-shot"}]}, "base, instruct, thinking, non-"),
         ({"benchmarks": [MMLU, MMLU | {"value": 70.0}]}, "MMLU [instruct, 5-shot] is listed twice"),
+        ({"gguf_files": GGUF}, "gguf_files describes quantized.gguf, which is not set"),
+        ({**WITH_GGUF, "gguf_files": GGUF | {"tags": ["q4_k_m"]}}, "(e.g. Q4_K_M, FP16): 'q4_k_m'"),
+        ({**WITH_GGUF, "gguf_files": GGUF | {"tags": ["Q8_0", "Q8_0"]}}, "tag is listed twice"),
+        ({**WITH_GGUF, "gguf_files": GGUF | {"tags": []}}, "at least 1 item"),
+        ({**WITH_GGUF, "gguf_files": GGUF | {"source": "tree"}}, "gguf_files.source: 'tree' is"),
+        ({**WITH_GGUF, "gguf_files": {"tags": ["Q8_0"], "source": "c"}}, "complete\n  Field req"),
     ],
 )
 def test_rules(overrides: dict[str, Any], message: str) -> None:
@@ -118,3 +126,11 @@ def test_license_permissive_needs_osi_and_no_share_alike() -> None:
     share = {**base, "conditions": {"share_alike": True}}
     assert not License.model_validate(share).permissive
     assert not License.model_validate({**base, "osi_approved": False}).permissive
+
+
+def test_gguf_files_resolve_their_source() -> None:
+    files = GGUF | {"source": "https://huggingface.co/acme/Test-8B-GGUF/tree/main"}
+    model = ModelCard.model_validate(make_model(**WITH_GGUF, gguf_files=files))
+    assert model.gguf_files is not None
+    assert model.gguf_files.tags == ("Q4_K_M", "Q8_0")
+    assert ("gguf_files.source", files["source"]) in model.source_refs()
