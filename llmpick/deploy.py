@@ -14,7 +14,14 @@ from llmpick.errors import DeployError, UsageError
 from llmpick.hardware import GPUS_PER_NODE, Hardware
 from llmpick.memory import Estimate, Planner, default_context, smallest_replica
 from llmpick.plan import check_kv_dtype, check_loads, resolve_format
-from llmpick.quant import Format, native_format
+from llmpick.quant import (
+    GGUF_DEFAULTS,
+    Format,
+    get_format,
+    gguf_tag_for,
+    gguf_tag_format,
+    native_format,
+)
 from llmpick.records import DeployLayout, Deployment, DeployStep, FlagNote, ModelCard
 
 
@@ -223,10 +230,19 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
                     hint="pass --repo with a GGUF repository you trust, or convert the checkpoint "
                     "with llama.cpp's convert_hf_to_gguf.py and serve the file with -m",
                 )
-            _llama_cpp(build, repo, effective, layout, context, opts.kv_dtype)
+            tag = _gguf_tag(model, repo, effective, build)
+            _llama_cpp(build, repo, tag, layout, context, opts.kv_dtype)
         case Target.OLLAMA:
             library = opts.quant is None and opts.repo is None
-            _ollama(build, model, repo, effective, library, layout, context, opts.kv_dtype, name)
+            tag = _gguf_type(effective)
+            if not (library and model.ollama_tag) and repo == model.quantized.get("gguf"):
+                if _missing_gguf(model, effective) and effective.name.lower() in OLLAMA_QUANTIZE:
+                    repo = model.id  # ollama create quantizes the safetensors to this type itself
+                else:
+                    tag = _gguf_tag(model, repo, effective, build)
+            _ollama(
+                build, model, repo, tag, effective, library, layout, context, opts.kv_dtype, name
+            )
         case Target.KSERVE:
             _kserve(build, model, hw, repo, quant_flag, layout, context, opts.kv_dtype, name)
     sequences = planner.max_batch(context)
@@ -399,8 +415,12 @@ def _not_fitting(
 
 def _deployable(model: ModelCard, opts: DeployOptions, quant: str) -> bool:
     """Whether `deploy --quant quant` can find or make these weights."""
-    if opts.target in (Target.LLAMA_CPP, Target.OLLAMA) or opts.repo:
+    if opts.repo:
         return True
+    if opts.target == Target.LLAMA_CPP:
+        return "gguf" in model.quantized and not _missing_gguf(model, get_format(quant))
+    if opts.target == Target.OLLAMA:
+        return quant in OLLAMA_QUANTIZE or not _missing_gguf(model, get_format(quant))
     native = native_format(model).name
     if quant in (native, "fp16" if native == "bf16" else native) or quant in model.quantized:
         return True
@@ -708,15 +728,62 @@ def _gguf_type(fmt: Format) -> str:
     return fmt.name.upper() if fmt.name != "mxfp4" else "MXFP4"
 
 
+# The GGUF types `ollama create --quantize` makes from a 16-bit import (planner names).
+OLLAMA_QUANTIZE = ("q8_0", "q4_k_s", "q4_k_m")
+
+
+def _missing_gguf(model: ModelCard, fmt: Format) -> bool:
+    """Whether the vendor's GGUF repository is known to hold no file of this type: its recorded
+    file list is complete and lacks it (no GGUF repository at all also counts as missing)."""
+    files = model.gguf_files
+    if "gguf" not in model.quantized:
+        return True
+    return files is not None and files.complete and gguf_tag_for(fmt, files.tags) is None
+
+
+def _gguf_tag(model: ModelCard, repo: str, fmt: Format, b: Builder) -> str:
+    """The tag that selects the planned type's file (llama-server -hf repo:TAG), checked against
+    the files the catalog records for the vendor's GGUF repository; --repo is not checked."""
+    tag = _gguf_type(fmt)
+    if repo != model.quantized.get("gguf"):
+        return tag
+    files = model.gguf_files
+    if files is None:
+        b.notes.append(
+            f"the catalog does not record which GGUF files {repo} holds; the download stops "
+            f"with an error if it has no {tag} file"
+        )
+        return tag
+    found = gguf_tag_for(fmt, files.tags)
+    if found:
+        return found
+    listed = ", ".join(files.tags)
+    if files.complete:
+        sized = [f for t in files.tags if (f := gguf_tag_format(t)) is not None]
+        rank = {name: i for i, name in enumerate(GGUF_DEFAULTS)}
+        sized.sort(key=lambda f: rank.get(f.name, len(rank)))  # the default pick's order first
+        raise DeployError(
+            f"{repo} holds no {tag} file; its GGUF files are {listed}",
+            hint=(f"use --quant {', '.join(f.name.lower() for f in sized)}, or " if sized else "")
+            + f"pass --repo with a GGUF repository that has {tag}",
+        )
+    b.notes.append(
+        f"of {repo}'s GGUF files the catalog records only {listed}, not {tag}; the download "
+        f"stops with an error if it has no {tag} file"
+    )
+    return tag
+
+
 def _llama_cpp(
-    b: Builder, repo: str, fmt: Format, layout: DeployLayout, context: int, kv: str
+    b: Builder, repo: str, tag: str, layout: DeployLayout, context: int, kv: str
 ) -> None:
     argv = ["llama-server"]
     b.flag(
         argv,
         "-hf",
-        f"{repo}:{_gguf_type(fmt)}",
-        "download the GGUF file of this quantization from the Hugging Face repository",
+        f"{repo}:{tag}",
+        f"download the {tag} GGUF file from the Hugging Face repository (tags match file names "
+        "case-insensitively)",
     )
     b.flag(argv, "-c", context, "the context the plan was sized for (one slot)")
     b.flag(argv, "-ngl", 999, "offload every layer to the GPU(s)")
@@ -735,6 +802,7 @@ def _ollama(
     b: Builder,
     model: ModelCard,
     repo: str,
+    tag: str,
     fmt: Format,
     library: bool,
     layout: DeployLayout,
@@ -783,7 +851,7 @@ def _ollama(
             "`ollama show` prints the quantization it actually ships"
         )
         return
-    if fmt.name.lower() in ("q8_0", "q4_k_s", "q4_k_m") and repo in (model.id, model.ollama_tag):
+    if fmt.name.lower() in OLLAMA_QUANTIZE and repo in (model.id, model.ollama_tag):
         modelfile = f"FROM /path/to/{model.id.split('/', 1)[1]}\nPARAMETER num_ctx {context}\n"
         b.steps.append(
             DeployStep(
@@ -809,11 +877,10 @@ def _ollama(
             hint="pass --repo with a GGUF repository, or --quant q4_k_m, q4_k_s or q8_0 "
             "(ollama create quantizes those itself)",
         )
-    modelfile = f"FROM ./{_gguf_type(fmt)}.gguf\nPARAMETER num_ctx {context}\n"
+    modelfile = f"FROM ./{tag}.gguf\nPARAMETER num_ctx {context}\n"
     b.steps.append(
         DeployStep(
-            title=f"Download the {_gguf_type(fmt)} GGUF file of {repo} as "
-            f"{_gguf_type(fmt)}.gguf and write this Modelfile",
+            title=f"Download the {tag} GGUF file of {repo} as {tag}.gguf and write this Modelfile",
             host="the GPU host",
             file="Modelfile",
             content=modelfile,

@@ -185,6 +185,10 @@ def model_facts(model: ModelCard, catalog: Catalog) -> list[Fact]:
         facts.append(Fact("model", "aliases", ", ".join(names), None))
     for fmt, repo in sorted(model.quantized.items()):
         facts.append(Fact("model", f"official {fmt}", repo, card))
+    if model.gguf_files is not None:
+        files = model.gguf_files
+        listed = ", ".join(files.tags) + ("" if files.complete else " (a partial list)")
+        facts.append(Fact("model", "GGUF files", listed, model.resolve(files.source)))
     params_src = model.resolve(model.params_source)
     facts.append(Fact("size", "parameters", f"{model.params_total_b:g}B total", params_src))
     if model.params_active_b is not None:
@@ -252,6 +256,8 @@ def model_document(model: ModelCard, catalog: Catalog) -> dict[str, Any]:
         doc[key] = model.resolve(doc[key])
     doc["license_source"] = model.resolve(doc["license_source"])
     doc["architecture"]["source"] = model.resolve(doc["architecture"]["source"])
+    if doc["gguf_files"] is not None:
+        doc["gguf_files"]["source"] = model.resolve(doc["gguf_files"]["source"])
     for bench in doc["benchmarks"]:
         bench["source"] = model.resolve(bench["source"])
     doc["license"] = license_document(catalog.licenses[model.license])

@@ -31,7 +31,15 @@ from llmpick.memory import (
     largest,
 )
 from llmpick.params import count_params, tensor_groups
-from llmpick.quant import AS_RELEASED, FORMATS, Format, format_label, get_format, native_format
+from llmpick.quant import (
+    AS_RELEASED,
+    FORMATS,
+    Format,
+    default_gguf,
+    format_label,
+    get_format,
+    native_format,
+)
 from llmpick.records import FormatFit, MemoryPart, ModelCard, Plan
 
 
@@ -54,7 +62,7 @@ def resolve_format(model: ModelCard, quant: str | None, engine: Engine) -> Forma
         if native_format(model).name in profile.formats:
             return None
         if engine in (Engine.LLAMA_CPP, Engine.OLLAMA):
-            return FORMATS["q4_k_m"]  # the usual GGUF pick (Ollama library tags ship it)
+            return default_gguf_format(model, engine)
         raise UsageError(
             f"{engine} cannot load {model.id}'s {native_format(model).name} checkpoint",
             hint="choose --quant from: " + ", ".join(profile.formats),
@@ -71,6 +79,15 @@ def resolve_format(model: ModelCard, quant: str | None, engine: Engine) -> Forma
             hint="MXFP4 is a release format (gpt-oss); pick fp8, awq or a GGUF type instead",
         )
     return fmt
+
+
+def default_gguf_format(model: ModelCard, engine: Engine) -> Format:
+    """The GGUF type to plan when none is asked for. Ollama's library tags ship Q4_K_M; a vendor's
+    GGUF repository is read from its recorded files (Gemma 3's QAT repositories hold Q4_0 only)."""
+    files = model.gguf_files
+    if files is None or (engine == Engine.OLLAMA and model.ollama_tag):
+        return default_gguf(())
+    return default_gguf(files.tags)
 
 
 def check_loads(model: ModelCard, engine: Engine, fmt: Format, hw: Hardware) -> None:

@@ -8,6 +8,7 @@ size.
 Sources are in docs/memory.md.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -135,6 +136,34 @@ def get_format(name: str) -> Format:
         choices = ", ".join(f.name for f in FORMATS.values())
         raise UsageError(f"--quant: unknown format {name!r}", hint=f"choose from {choices}")
     return found
+
+
+# GGUF file tags another spelling of a planned format stands for (Qwen names its F16 files fp16).
+GGUF_TAG_ALIASES = {"FP16": "F16"}
+# The GGUF pick when none is asked for: llama.cpp's own default (Q4_K_M), then the other 4-bit
+# mixes, then more bits; 3- and 2-bit files are never picked unasked.
+GGUF_DEFAULTS = ("Q4_K_M", "Q4_K_S", "Q4_0", "IQ4_XS", "Q5_K_M", "Q5_K_S", "Q6_K", "Q8_0")
+
+
+def gguf_tag_format(tag: str) -> Format | None:
+    """The planned GGUF format a file tag holds (None: a tag llmpick cannot size, e.g. BF16)."""
+    found = FORMATS.get(GGUF_TAG_ALIASES.get(tag, tag).lower())
+    return found if found is not None and found.is_gguf else None
+
+
+def gguf_tag_for(fmt: Format, tags: Sequence[str]) -> str | None:
+    """The file tag among `tags` that holds `fmt` (None: no such file is listed)."""
+    return next((t for t in tags if gguf_tag_format(t) == fmt), None)
+
+
+def default_gguf(tags: Sequence[str]) -> Format:
+    """The GGUF format to plan when none is asked for, from a repository's listed files: the
+    first of GGUF_DEFAULTS it holds, else Q4_K_M (which `deploy` then checks against the list)."""
+    listed = {gguf_tag_format(t) for t in tags}
+    for name in GGUF_DEFAULTS:
+        if FORMATS[name.lower()] in listed:
+            return FORMATS[name.lower()]
+    return FORMATS["q4_k_m"]
 
 
 def native_format(model: ModelFacts) -> Format:

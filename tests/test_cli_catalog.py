@@ -79,6 +79,22 @@ class TestShow:
             == "https://huggingface.co/Qwen/Qwen2.5-72B-Instruct/blob/main/LICENSE"
         )
 
+    def test_gguf_files_with_their_source(self, runner: CliRunner) -> None:
+        code, out, _ = run(runner, "show", "allenai/OLMo-2-0325-32B-Instruct", "-f", "json")
+        assert code == 0
+        files = json.loads(out)["gguf_files"]
+        assert files["tags"] == ["Q3_K_M", "Q4_0", "Q4_K_S", "Q5_0", "Q5_K_S", "Q8_0"]
+        assert files["complete"] is True
+        assert files["source"] == (
+            "https://huggingface.co/allenai/OLMo-2-0325-32B-Instruct-GGUF/tree/main"
+        )
+        code, out, _ = run(runner, "show", "gemma-3-27b", "-f", "csv")
+        row = next(r for r in csv.DictReader(io.StringIO(out)) if r["fact"] == "GGUF files")
+        assert (row["value"], row["source"]) == (
+            "Q4_0 (a partial list)",
+            "https://huggingface.co/google/gemma-3-27b-it-qat-q4_0-gguf",
+        )
+
     def test_unknown_model_exits_3_with_close_matches(self, runner: CliRunner) -> None:
         code, out, err = run(runner, "show", "qwen2.5-7b-instrukt")
         assert code == 3

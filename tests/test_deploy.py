@@ -296,6 +296,104 @@ class TestWeights:
         )  # fmt: skip
 
 
+class TestGgufFiles:
+    """The official GGUF repository's recorded files pick the type and check the -hf tag."""
+
+    OLMO_32B = "allenai/OLMo-2-0325-32B-Instruct"
+
+    def test_the_default_is_a_type_the_repository_holds(self, cat: Catalog) -> None:
+        # Gemma 3's QAT repository holds Q4_0 only, OLMo 2 32B's no Q4_K_M: llama.cpp's usual
+        # Q4_K_M would not download, so the plan takes the first 4-bit type listed.
+        gemma = make(cat, "gemma-3-27b", "1xL4", Target.LLAMA_CPP)
+        assert (gemma.quant, gemma.notes) == ("Q4_0", ())
+        assert gemma.command == (
+            "llama-server -hf google/gemma-3-27b-it-qat-q4_0-gguf:Q4_0 -c 8192 -ngl 999 "
+            "--host 0.0.0.0 --port 8080"
+        )
+        olmo = make(cat, self.OLMO_32B, "1xL40S", Target.LLAMA_CPP)
+        assert olmo.command == (
+            "llama-server -hf allenai/OLMo-2-0325-32B-Instruct-GGUF:Q4_K_S -c 4096 -ngl 999 "
+            "--host 0.0.0.0 --port 8080"
+        )
+        assert olmo.flags[0].why == (
+            "download the Q4_K_S GGUF file from the Hugging Face repository (tags match file "
+            "names case-insensitively)"
+        )
+
+    def test_a_type_missing_from_a_complete_list_exits_1(self, runner: CliRunner) -> None:
+        args = ["deploy", self.OLMO_32B, "--gpu", "1xL40S", "--engine", "llama.cpp"]
+        refused = runner.invoke(app, [*args, "--quant", "q4_k_m"])
+        assert (refused.exit_code, refused.stdout) == (1, "")
+        assert refused.stderr == (
+            "error: allenai/OLMo-2-0325-32B-Instruct-GGUF holds no Q4_K_M file; its GGUF files "
+            "are Q3_K_M, Q4_0, Q4_K_S, Q5_0, Q5_K_S, Q8_0\n"
+            "hint: use --quant q4_k_s, q4_0, q5_k_s, q8_0, q3_k_m, or pass --repo with a GGUF "
+            "repository that has Q4_K_M\n"
+        )
+        mine = runner.invoke(app, [*args, "--quant", "q4_k_m", "--repo", "acme/OLMo-GGUF"])
+        assert mine.exit_code == 0, mine.stderr
+
+    def test_a_file_llmpick_cannot_size_is_no_default(self, runner: CliRunner) -> None:
+        # microsoft/phi-4-gguf holds phi-4-fp16.gguf and phi-4-q4.gguf, whose 4-bit type the
+        # name does not give: only FP16 can be planned from it.
+        refused = runner.invoke(app, ["deploy", "phi-4", "--gpu", "1xL4", "--engine", "llama.cpp"])
+        assert (refused.exit_code, refused.stdout) == (1, "")
+        assert refused.stderr == (
+            "error: microsoft/phi-4-gguf holds no Q4_K_M file; its GGUF files are FP16, Q4\n"
+            "hint: use --quant f16, or pass --repo with a GGUF repository that has Q4_K_M\n"
+        )
+
+    def test_the_tag_is_the_file_names_spelling(self, cat: Catalog) -> None:
+        # Qwen names its 16-bit files "fp16"; -hf repo:F16 would match none of them.
+        d = make(cat, "Qwen/Qwen2.5-7B-Instruct", "1xL40S", Target.LLAMA_CPP, quant="f16")
+        assert (d.quant, d.notes) == ("F16", ())
+        assert (d.command or "").startswith("llama-server -hf Qwen/Qwen2.5-7B-Instruct-GGUF:FP16 ")
+
+    def test_partial_or_unrecorded_lists_warn_instead(self, cat: Catalog) -> None:
+        gemma = make(cat, "gemma-3-27b", "1xL4", Target.LLAMA_CPP, quant="q4_k_m")
+        assert gemma.notes == (
+            "of google/gemma-3-27b-it-qat-q4_0-gguf's GGUF files the catalog records only Q4_0, "
+            "not Q4_K_M; the download stops with an error if it has no Q4_K_M file",
+        )
+        qwen3 = make(cat, "Qwen/Qwen3-8B", "1xL4", Target.LLAMA_CPP)
+        assert qwen3.notes == (
+            "the catalog does not record which GGUF files Qwen/Qwen3-8B-GGUF holds; the download "
+            "stops with an error if it has no Q4_K_M file",
+        )
+        assert qwen3.command == (
+            "llama-server -hf Qwen/Qwen3-8B-GGUF:Q4_K_M -c 8192 -ngl 999 --host 0.0.0.0 --port 8080"
+        )
+
+    def test_ollama_quantizes_what_the_repository_lacks(self, cat: Catalog) -> None:
+        made = make(cat, self.OLMO_32B, "1xL40S", Target.OLLAMA, quant="q4_k_m")
+        assert made.repo == self.OLMO_32B
+        assert made.steps[2].shell_line() == (
+            "ollama create olmo-2-0325-32b-instruct --quantize q4_K_M -f Modelfile"
+        )
+        held = make(cat, self.OLMO_32B, "1xL40S", Target.OLLAMA, quant="q5_k_s")
+        assert held.repo == "allenai/OLMo-2-0325-32B-Instruct-GGUF"
+        assert [s.title for s in held.steps[1:]] == [
+            "Download the Q5_K_S GGUF file of allenai/OLMo-2-0325-32B-Instruct-GGUF as "
+            "Q5_K_S.gguf and write this Modelfile",
+            "Import",
+        ]
+        assert held.steps[1].content == "FROM ./Q5_K_S.gguf\nPARAMETER num_ctx 4096\n"
+        with pytest.raises(DeployError, match="holds no Q6_K file"):
+            make(cat, self.OLMO_32B, "1xL40S", Target.OLLAMA, quant="q6_k")
+
+    def test_alternatives_offer_only_types_the_repository_holds(self, cat: Catalog) -> None:
+        d = make(cat, self.OLMO_32B, "1xRTX4090", Target.LLAMA_CPP, quant="q8_0")
+        assert not d.fits
+        assert [a.split(":")[0] for a in d.alternatives] == [
+            "--quant Q5_K_S",
+            "--quant Q4_K_S",
+            "--quant Q4_0",
+            "--quant Q3_K_M",
+            "--gpu 2xrtx4090",
+            "llmpick hardware allenai/OLMo-2-0325-32B-Instruct --context 4096",
+        ]
+
+
 class TestKServe:
     def test_single_node_manifest(self, cat: Catalog) -> None:
         d = make(cat, "openai/gpt-oss-120b", "2xH100", Target.KSERVE)

@@ -11,8 +11,8 @@ from llmpick.engines import Engine
 from llmpick.errors import UsageError
 from llmpick.hardware import parse_gpu_spec
 from llmpick.memory import Mode, Planner, kv_shape
-from llmpick.plan import PlanOptions, make_plan
-from llmpick.quant import get_format
+from llmpick.plan import PlanOptions, make_plan, resolve_format
+from llmpick.quant import FORMATS, default_gguf, get_format, gguf_tag_for, gguf_tag_format
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +137,29 @@ class TestHardCases:
 
 
 class TestOptions:
+    def test_gguf_default_follows_the_vendor_repository(self, cat: Catalog) -> None:
+        # The GGUF type planned when none is asked for: Q4_K_M, unless the vendor's GGUF
+        # repository lacks it (Gemma 3 QAT: Q4_0 only); Ollama's library tag ships Q4_K_M.
+        gemma = cat.find_model("gemma-3-27b")
+        llama = cat.find_model("llama3.1:8b")
+        picks = [
+            resolve_format(gemma, None, Engine.LLAMA_CPP),
+            resolve_format(gemma, None, Engine.OLLAMA),
+            resolve_format(llama, None, Engine.LLAMA_CPP),
+        ]
+        assert [f.name if f else None for f in picks] == ["Q4_0", "Q4_K_M", "Q4_K_M"]
+
+    def test_gguf_tags(self) -> None:
+        assert gguf_tag_format("FP16") == gguf_tag_format("F16") == FORMATS["f16"]
+        assert [gguf_tag_format(t) for t in ("BF16", "Q4", "Q5_0", "AWQ")] == [None] * 4
+        assert gguf_tag_for(FORMATS["f16"], ("Q8_0", "FP16")) == "FP16"
+        assert gguf_tag_for(FORMATS["q6_k"], ("Q8_0", "FP16")) is None
+        tags = ("Q3_K_M", "Q4_0", "Q4_K_S", "Q5_0", "Q5_K_S", "Q8_0")
+        assert default_gguf(tags).name == "Q4_K_S"
+        assert default_gguf(("Q8_0", "Q6_K", "Q2_K")).name == "Q6_K"
+        assert default_gguf(("FP16", "Q4")).name == "Q4_K_M"  # nothing sizable: deploy decides
+        assert default_gguf(("Q2_K", "Q3_K_M")).name == "Q4_K_M"  # never below 4 bits unasked
+
     def test_engine_cannot_load_format(self, cat: Catalog) -> None:
         with pytest.raises(UsageError, match="--quant awq: llama.cpp does not load this format"):
             plan(cat, "llama3.1:8b", "1xRTX4090", engine=Engine.LLAMA_CPP, quant="awq")
