@@ -15,9 +15,9 @@ from llmpick.hardware import GPUS_PER_NODE, Hardware
 from llmpick.memory import Estimate, Planner, default_context, smallest_replica
 from llmpick.plan import check_kv_dtype, check_loads, resolve_format
 from llmpick.quant import (
+    FORMATS,
     GGUF_DEFAULTS,
     Format,
-    get_format,
     gguf_tag_for,
     gguf_tag_format,
     native_format,
@@ -417,10 +417,14 @@ def _deployable(model: ModelCard, opts: DeployOptions, quant: str) -> bool:
     """Whether `deploy --quant quant` can find or make these weights."""
     if opts.repo:
         return True
-    if opts.target == Target.LLAMA_CPP:
-        return "gguf" in model.quantized and not _missing_gguf(model, get_format(quant))
-    if opts.target == Target.OLLAMA:
-        return quant in OLLAMA_QUANTIZE or not _missing_gguf(model, get_format(quant))
+    if opts.target in (Target.LLAMA_CPP, Target.OLLAMA):
+        # These engines serve GGUF files: a checkpoint as released (gpt-oss's MXFP4) is none.
+        fmt = FORMATS.get(quant.lower())
+        if fmt is None or not fmt.is_gguf:
+            return False
+        if opts.target == Target.LLAMA_CPP:
+            return "gguf" in model.quantized and not _missing_gguf(model, fmt)
+        return fmt.name.lower() in OLLAMA_QUANTIZE or not _missing_gguf(model, fmt)
     native = native_format(model).name
     if quant in (native, "fp16" if native == "bf16" else native) or quant in model.quantized:
         return True

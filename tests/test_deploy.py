@@ -393,6 +393,18 @@ class TestGgufFiles:
             "llmpick hardware allenai/OLMo-2-0325-32B-Instruct --context 4096",
         ]
 
+    def test_alternatives_skip_a_checkpoint_that_is_no_gguf(self, cat: Catalog) -> None:
+        # gpt-oss-20b's MXFP4 safetensors fit a T4, but Ollama serves GGUF files: the
+        # as-released row is no alternative (it once was offered, or stopped the command).
+        d = make(cat, "gpt-oss-20b", "1xT4", Target.OLLAMA, quant="q8_0")
+        assert not d.fits
+        assert [a.split(":")[0] for a in d.alternatives] == [
+            "--quant Q4_K_M",
+            "--quant Q4_K_S",
+            "--gpu 2xt4",
+            "llmpick hardware openai/gpt-oss-20b --context 8192",
+        ]
+
 
 class TestKServe:
     def test_single_node_manifest(self, cat: Catalog) -> None:
