@@ -423,7 +423,7 @@ def _deployable(model: ModelCard, opts: DeployOptions, quant: str) -> bool:
         if fmt is None or not fmt.is_gguf:
             return False
         if opts.target == Target.LLAMA_CPP:
-            return "gguf" in model.quantized and not _missing_gguf(model, fmt)
+            return not _missing_gguf(model, fmt)
         return fmt.name.lower() in OLLAMA_QUANTIZE or not _missing_gguf(model, fmt)
     native = native_format(model).name
     if quant in (native, "fp16" if native == "bf16" else native) or quant in model.quantized:
@@ -739,9 +739,9 @@ OLLAMA_QUANTIZE = ("q8_0", "q4_k_s", "q4_k_m")
 def _missing_gguf(model: ModelCard, fmt: Format) -> bool:
     """Whether the vendor's GGUF repository is known to hold no file of this type: its recorded
     file list is complete and lacks it (no GGUF repository at all also counts as missing)."""
-    files = model.gguf_files
     if "gguf" not in model.quantized:
         return True
+    files = model.gguf_files
     return files is not None and files.complete and gguf_tag_for(fmt, files.tags) is None
 
 

@@ -47,6 +47,13 @@ def make(cat: Catalog, model: str, gpus: str, target: Target, **kw: object) -> D
     )
 
 
+def refusal(runner: CliRunner, args: list[str]) -> str:
+    """Run a deploy that must be refused: exit 1, nothing on stdout; its stderr."""
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.stdout) == (1, "")
+    return result.stderr
+
+
 def options(target: Target) -> dict[str, dict[str, object]]:
     doc = json.loads((ENGINE_DATA / FLAGS[target]).read_text())
     return doc["options"]  # type: ignore[no-any-return]
@@ -260,9 +267,7 @@ class TestWeights:
         # Llama 3.1 has no official GGUF release: "-hf meta-llama/...:Q4_K_M" would fail to
         # download, so deploy stops (exit 1) and says what to pass instead.
         args = ["deploy", "llama3.1:8b", "--gpu", "1xRTX4090", "--engine", "llama.cpp"]
-        refused = runner.invoke(app, args)
-        assert (refused.exit_code, refused.stdout) == (1, "")
-        assert refused.stderr == (
+        assert refusal(runner, args) == (
             "error: meta-llama/Llama-3.1-8B-Instruct has no official GGUF release, and "
             "llama-server -hf downloads GGUF files only\n"
             "hint: pass --repo with a GGUF repository you trust, or convert the checkpoint with "
@@ -322,9 +327,7 @@ class TestGgufFiles:
 
     def test_a_type_missing_from_a_complete_list_exits_1(self, runner: CliRunner) -> None:
         args = ["deploy", self.OLMO_32B, "--gpu", "1xL40S", "--engine", "llama.cpp"]
-        refused = runner.invoke(app, [*args, "--quant", "q4_k_m"])
-        assert (refused.exit_code, refused.stdout) == (1, "")
-        assert refused.stderr == (
+        assert refusal(runner, [*args, "--quant", "q4_k_m"]) == (
             "error: allenai/OLMo-2-0325-32B-Instruct-GGUF holds no Q4_K_M file; its GGUF files "
             "are Q3_K_M, Q4_0, Q4_K_S, Q5_0, Q5_K_S, Q8_0\n"
             "hint: use --quant q4_k_s, q4_0, q5_k_s, q8_0, q3_k_m, or pass --repo with a GGUF "
@@ -336,9 +339,8 @@ class TestGgufFiles:
     def test_a_file_llmpick_cannot_size_is_no_default(self, runner: CliRunner) -> None:
         # microsoft/phi-4-gguf holds phi-4-fp16.gguf and phi-4-q4.gguf, whose 4-bit type the
         # name does not give: only FP16 can be planned from it.
-        refused = runner.invoke(app, ["deploy", "phi-4", "--gpu", "1xL4", "--engine", "llama.cpp"])
-        assert (refused.exit_code, refused.stdout) == (1, "")
-        assert refused.stderr == (
+        args = ["deploy", "phi-4", "--gpu", "1xL4", "--engine", "llama.cpp"]
+        assert refusal(runner, args) == (
             "error: microsoft/phi-4-gguf holds no Q4_K_M file; its GGUF files are FP16, Q4\n"
             "hint: use --quant f16, or pass --repo with a GGUF repository that has Q4_K_M\n"
         )
