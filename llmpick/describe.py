@@ -189,6 +189,12 @@ def model_facts(model: ModelCard, catalog: Catalog) -> list[Fact]:
         files = model.gguf_files
         listed = ", ".join(files.tags) + ("" if files.complete else " (a partial list)")
         facts.append(Fact("model", "GGUF files", listed, model.resolve(files.source)))
+    if model.fp8_scaling is not None:
+        scaling = model.fp8_scaling
+        scales = f"per {scaling.kind}"
+        if scaling.block is not None:
+            scales = f"per {scaling.block[0]}x{scaling.block[1]} block"
+        facts.append(Fact("model", "FP8 scales", scales, model.resolve(scaling.source)))
     params_src = model.resolve(model.params_source)
     facts.append(Fact("size", "parameters", f"{model.params_total_b:g}B total", params_src))
     if model.params_active_b is not None:
@@ -256,8 +262,9 @@ def model_document(model: ModelCard, catalog: Catalog) -> dict[str, Any]:
         doc[key] = model.resolve(doc[key])
     doc["license_source"] = model.resolve(doc["license_source"])
     doc["architecture"]["source"] = model.resolve(doc["architecture"]["source"])
-    if doc["gguf_files"] is not None:
-        doc["gguf_files"]["source"] = model.resolve(doc["gguf_files"]["source"])
+    for key in ("gguf_files", "fp8_scaling"):
+        if doc[key] is not None:
+            doc[key]["source"] = model.resolve(doc[key]["source"])
     for bench in doc["benchmarks"]:
         bench["source"] = model.resolve(bench["source"])
     doc["license"] = license_document(catalog.licenses[model.license])

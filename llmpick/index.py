@@ -51,6 +51,7 @@ class Row(NamedTuple):
     params_total_b: float
     native_dtype: Dtype
     native_dtype_scope: str
+    fp8_kind: str | None
     dims: Dims
     counts: SlotCounts
 
@@ -77,6 +78,7 @@ def row_of(model: ModelCard, shared: dict[object, object] | None = None) -> Row:
         params_total_b=model.params_total_b,
         native_dtype=model.native_dtype,
         native_dtype_scope=model.native_dtype_scope,
+        fp8_kind=model.fp8_kind,
         dims=dims_of(model.architecture),
         counts=slot_counts(model.architecture),
     )

@@ -256,6 +256,33 @@ class GgufFiles(Record):
 GGUF_TAG = re.compile(r"^[A-Z0-9]+(?:_[A-Z0-9]+)*$")
 
 
+class Fp8Scaling(Record):
+    """How the model's FP8 checkpoint (its own FP8 release, or `quantized: {fp8: repo}`) scales
+    its weights. Engines pick FP8 kernels by it: vLLM runs block-scaled FP8 on GPUs whose
+    per-tensor and per-channel FP8 kernels it lacks (docs/memory.md)."""
+
+    kind: Literal["block", "channel", "tensor"] = Field(
+        description="block: a scale per weight block (config.json `weight_block_size`, or "
+        "compressed-tensors strategy block); channel: a scale per output channel (fbgemm_fp8, "
+        "strategy channel); tensor: one scale per weight matrix."
+    )
+    block: tuple[int, int] | None = Field(
+        None,
+        description="The block shape, rows x columns (e.g. 128, 128), where the source states "
+        "it; for kind block only.",
+    )
+    source: SourceRef
+    note: str | None = Field(None, description="What the source says, in its words.")
+
+    @model_validator(mode="after")
+    def _block_shape(self) -> Self:
+        if self.kind != "block" and self.block is not None:
+            raise ValueError(f"block is for kind block only, not {self.kind}")
+        if self.block is not None and min(self.block) < 1:
+            raise ValueError("block sizes are positive")
+        return self
+
+
 # The first term of every benchmark variant: which weights, in which mode, produced the number.
 VARIANT_TUNINGS = ("base", "instruct", "thinking", "non-thinking")
 
@@ -284,6 +311,8 @@ class ModelFacts(Protocol):
     def native_dtype(self) -> "Dtype": ...
     @property
     def native_dtype_scope(self) -> str: ...
+    @property
+    def fp8_kind(self) -> str | None: ...
 
 
 class ModelCard(Record):
@@ -303,6 +332,9 @@ class ModelCard(Record):
     )
     gguf_files: GgufFiles | None = Field(
         None, description="What the official GGUF repository holds; None when not recorded."
+    )
+    fp8_scaling: Fp8Scaling | None = Field(
+        None, description="How the FP8 checkpoint scales its weights; None when not recorded."
     )
     params_total_b: float = Field(gt=0, description="All parameters, billions (MoE: all experts).")
     params_active_b: float | None = Field(None, gt=0, description="MoE: parameters per token.")
@@ -367,6 +399,11 @@ class ModelCard(Record):
             )
         if self.gguf_files is not None and "gguf" not in self.quantized:
             raise ValueError("gguf_files describes quantized.gguf, which is not set")
+        if self.fp8_scaling is not None and not self.has_fp8_checkpoint:
+            raise ValueError(
+                "fp8_scaling describes an FP8 checkpoint, and this model has none "
+                "(native_dtype fp8, or quantized.fp8)"
+            )
         if not self.languages and not self.languages_note:
             raise ValueError("languages is empty: list the codes, or say why in languages_note")
         native = self.context_native_tokens
@@ -396,8 +433,24 @@ class ModelCard(Record):
         ]
         if self.gguf_files is not None:
             refs.append(("gguf_files.source", self.gguf_files.source))
+        if self.fp8_scaling is not None:
+            refs.append(("fp8_scaling.source", self.fp8_scaling.source))
         refs += [(f"benchmarks.{i}.source", b.source) for i, b in enumerate(self.benchmarks)]
         return refs
+
+    @property
+    def has_fp8_checkpoint(self) -> bool:
+        """Whether an FP8 checkpoint exists: the release itself, or an official FP8 repo."""
+        return self.native_dtype == Dtype.FP8 or "fp8" in self.quantized
+
+    @property
+    def fp8_kind(self) -> str | None:
+        """How the FP8 weights an engine loads are scaled: the checkpoint's recorded kind,
+        'online' when there is no FP8 checkpoint (the engine quantizes the 16-bit one, per
+        tensor), None when a checkpoint exists and its scaling is not recorded."""
+        if self.fp8_scaling is not None:
+            return self.fp8_scaling.kind
+        return None if self.has_fp8_checkpoint else "online"
 
     def resolve(self, ref: str) -> str:
         """The URL a source reference stands for."""

@@ -36,6 +36,8 @@ MOE = {"experts": 8, "experts_per_token": 2, "expert_intermediate_size": 14336}
 MMLU = {"name": "MMLU", "variant": "instruct, 5-shot", "value": 68.0, "source": "card"}
 GGUF = {"tags": ["Q4_K_M", "Q8_0"], "complete": True, "source": "card"}
 WITH_GGUF = {"quantized": {"gguf": "acme/Test-8B-GGUF"}}
+BLOCK = {"kind": "block", "block": [128, 128], "source": "card"}
+WITH_FP8 = {"quantized": {"fp8": "acme/Test-8B-FP8"}}
 
 
 def make_model(**overrides: Any) -> dict[str, Any]:
@@ -82,6 +84,11 @@ def test_base_is_valid() -> None:
         ({**WITH_GGUF, "gguf_files": GGUF | {"tags": []}}, "at least 1 item"),
         ({**WITH_GGUF, "gguf_files": GGUF | {"source": "tree"}}, "gguf_files.source: 'tree' is"),
         ({**WITH_GGUF, "gguf_files": {"tags": ["Q8_0"], "source": "c"}}, "complete\n  Field req"),
+        ({"fp8_scaling": BLOCK}, "fp8_scaling describes an FP8 checkpoint, and this model has"),
+        ({**WITH_FP8, "fp8_scaling": BLOCK | {"kind": "channel"}}, "block is for kind block only"),
+        ({**WITH_FP8, "fp8_scaling": BLOCK | {"block": [128, 0]}}, "block sizes are positive"),
+        ({**WITH_FP8, "fp8_scaling": BLOCK | {"kind": "group"}}, "'block', 'channel' or 'tensor'"),
+        ({**WITH_FP8, "fp8_scaling": BLOCK | {"source": "config"}}, "fp8_scaling.source: 'config'"),
     ],
 )
 def test_rules(overrides: dict[str, Any], message: str) -> None:
@@ -134,3 +141,27 @@ def test_gguf_files_resolve_their_source() -> None:
     assert model.gguf_files is not None
     assert model.gguf_files.tags == ("Q4_K_M", "Q8_0")
     assert ("gguf_files.source", files["source"]) in model.source_refs()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "kind"),
+    [
+        ({}, "online"),  # no FP8 checkpoint: an engine quantizes the 16-bit one, per tensor
+        (WITH_FP8, None),  # a checkpoint whose scaling is not recorded
+        ({**WITH_FP8, "fp8_scaling": BLOCK}, "block"),
+        (
+            {"native_dtype": "fp8", "fp8_scaling": BLOCK | {"kind": "tensor", "block": None}},
+            "tensor",
+        ),
+    ],
+)
+def test_fp8_kind(overrides: dict[str, Any], kind: str | None) -> None:
+    model = ModelCard.model_validate(make_model(**overrides))
+    assert model.fp8_kind == kind
+    assert model.has_fp8_checkpoint == (overrides != {})
+
+
+def test_fp8_scaling_resolves_its_source() -> None:
+    model = ModelCard.model_validate(make_model(**WITH_FP8, fp8_scaling=BLOCK))
+    assert model.fp8_scaling is not None and model.fp8_scaling.block == (128, 128)
+    assert ("fp8_scaling.source", "card") in model.source_refs()
