@@ -17,8 +17,9 @@ from llmpick.engines import (
     PROFILES,
     Engine,
     check_runs_on,
-    refuses,
+    emulates,
     runs_on,
+    usable,
 )
 from llmpick.errors import UsageError
 from llmpick.hardware import GPUS_PER_NODE, Hardware
@@ -184,7 +185,9 @@ def cloud_rows(
             if gpu_id is not None and inst.gpu != gpu_id:
                 continue
             gpu = cat.gpu(inst.gpu)
-            if gpu.kind == "apple" or refuses(size.engine, fmt.name, gpu):
+            if gpu.kind == "apple" or not usable(
+                size.engine, fmt.name, gpu.sm, gpu.llvm_target, model.fp8_kind
+            ):
                 continue
             # A model too big for one full-node cloud instance runs on several (2x p5.48xlarge).
             for n in (1, 2, 4, 8) if _joinable(cloud, inst, gpu) else (1,):
@@ -337,11 +340,14 @@ def make_cost(
     best_cloud = clouds[0] if clouds else None
     best_api = apis[0].per_million_tokens if apis else None
     notes = []
+    emulated = emulates(engine, planner.format.name, hw.gpu, model.fp8_kind)
+    if emulated:
+        notes.append(emulated)
     if tp is None:
-        per_gpu, usable, *_ = planner.need(work.context, 1)
+        per_gpu, room, *_ = planner.need(work.context, 1)
         notes.append(
             f"{planner.format.name} does not fit on {hw.label} at {work.context:,} tokens "
-            f"({per_gpu:.1f} GB per GPU, {usable:.1f} usable), so it has no on-premises figure; "
+            f"({per_gpu:.1f} GB per GPU, {room:.1f} usable), so it has no on-premises figure; "
             f"`llmpick plan {model.id} --gpu {hw.spec()} --context {work.context}` "
             "says which format fits"
         )
@@ -443,7 +449,9 @@ def make_hardware(
     fmt_name = ""
     fmt = size.fmt or native_format(model)
     for gpu in cat.gpus:
-        if not runs_on(engine, gpu) or refuses(engine, fmt.name, gpu):
+        if not runs_on(engine, gpu) or not usable(
+            engine, fmt.name, gpu.sm, gpu.llvm_target, model.fp8_kind
+        ):
             continue
         for count in COUNTS:
             hw = Hardware.of(gpu, count)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from llmpick.engines import Engine, why_not_runs
+from llmpick.engines import Engine, emulates, rocm_fp8, why_not_runs
 from llmpick.errors import DeployError, UsageError
 from llmpick.hardware import GPUS_PER_NODE, Hardware
 from llmpick.memory import Estimate, Planner, default_context, smallest_replica
@@ -204,11 +204,23 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
         )
     replica, planner, est = smallest_replica(model, hw, fmt, engine, opts.kv_dtype, context)
     effective = planner.format
-    check_loads(model, engine, effective, hw)
+    gpu = hw.gpu
+    # --repo's FP8 scaling is not known: where it decides whether vLLM loads, say so instead.
+    repo_fp8 = rocm_fp8(engine, effective.name, gpu.llvm_target, None) != "native"
+    if not (opts.repo and repo_fp8):
+        check_loads(model, engine, effective, hw)
     if not est.fits:
         return _not_fitting(model, hw, opts, planner, est, context)
     layout = _layout(hw, replica, spec, est)
     build = Builder()
+    if opts.repo and repo_fp8:
+        build.notes.append(
+            f"{engine} loads FP8 on {gpu.name} ({gpu.llvm_target}) only from block-scaled "
+            f"checkpoints, through a Triton kernel that emulates FP8; llmpick has not read how "
+            f"{opts.repo} is scaled"
+        )
+    elif emulated := emulates(engine, effective.name, gpu, model.fp8_kind):
+        build.notes.append(emulated)
     repo, quant_flag = _weights(model, effective, fmt, opts, build)
     name = opts.name or _slug(model)
     match opts.target:

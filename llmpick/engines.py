@@ -112,6 +112,21 @@ MIN_COMPUTE_CAPABILITY: dict[Engine, dict[str, int]] = {
 }  # fmt: skip
 
 
+# vLLM on AMD GPUs: FP8 matrix kernels by how the weights are scaled (vLLM 0.33.0,
+# vllm/model_executor/kernels/linear/). Per-tensor and per-channel FP8 (and `--quantization fp8`,
+# which quantizes per tensor at load time) run only on ROCm kernels that need CDNA3 or newer:
+# scaled_mm/rocm.py refuses "get_cdna_version() <= 2" ("requires CDNA3+ (gfx942/gfx950) or RDNA4
+# (gfx12x)"), scaled_mm/pytorch.py allows torch._scaled_mm on gfx942, gfx950 and gfx12x only, and
+# the AITER kernels need CDNA3 (_aiter_ops.py). On gfx90a (MI250, MI250X) the model stops while its
+# layers are built: "Failed to find a kernel that can implement the ScaledMM linear layer"
+# (kernels/linear/__init__.py). Block-scaled FP8 has a Triton kernel with no architecture check
+# (scaled_mm/triton.py, TritonFp8BlockScaledMMKernel), so it loads there, but gfx90a has no FP8
+# units (AMD: "MI200 Series GPUs don't support ... FP8", catalog/gpus.yaml): the FP8 arithmetic is
+# emulated, far slower than the bandwidth estimate.
+VLLM_ROCM_FP8_TARGETS = ("gfx942", "gfx950")
+FP8_ENGINES = (Engine.VLLM,)
+
+
 def loads(engine: Engine, fmt: str, sm: int | None) -> bool:
     """Whether the engine loads this format on a GPU of this compute capability (x10; None =
     not known, so not refused)."""
@@ -119,14 +134,66 @@ def loads(engine: Engine, fmt: str, sm: int | None) -> bool:
     return need is None or sm is None or sm >= need
 
 
-def refuses(engine: Engine, fmt: str, gpu: Gpu) -> str | None:
-    """Why the engine will not load this format on this GPU, or None if it will."""
-    if loads(engine, fmt, gpu.sm):
+def rocm_fp8(engine: Engine, fmt: str, llvm_target: str | None, fp8_kind: str | None) -> str:
+    """How vLLM runs FP8 weights on an AMD GPU: 'native', 'emulated' (block-scaled FP8 through
+    Triton on a GPU without FP8 kernels) or 'refused'. fp8_kind is ModelCard.fp8_kind."""
+    if (
+        fmt != "fp8"
+        or engine not in FP8_ENGINES
+        or llvm_target is None
+        or llvm_target in VLLM_ROCM_FP8_TARGETS
+    ):
+        return "native"
+    return "emulated" if fp8_kind == "block" else "refused"
+
+
+def usable(
+    engine: Engine, fmt: str, sm: int | None, llvm_target: str | None, fp8_kind: str | None
+) -> bool:
+    """Whether a search (recommend, cost, hardware) should offer this format on this GPU: the
+    engine loads it, and not through emulation."""
+    return loads(engine, fmt, sm) and rocm_fp8(engine, fmt, llvm_target, fp8_kind) == "native"
+
+
+def refuses(engine: Engine, fmt: str, gpu: Gpu, fp8_kind: str | None) -> str | None:
+    """Why the engine will not load this format on this GPU, or None if it will. fp8_kind is the
+    model's (ModelCard.fp8_kind): it decides FP8 on AMD GPUs without FP8 kernels."""
+    if not loads(engine, fmt, gpu.sm):
+        need = MIN_COMPUTE_CAPABILITY[engine][fmt]
+        return (
+            f"{engine} loads {fmt} only on compute capability {need // 10}.{need % 10} or newer; "
+            f"{gpu.name} is {gpu.compute_capability}"
+        )
+    if rocm_fp8(engine, fmt, gpu.llvm_target, fp8_kind) != "refused":
         return None
-    need = MIN_COMPUTE_CAPABILITY[engine][fmt]
+    where = f"{gpu.name} ({gpu.llvm_target})"
+    tail = (
+        "only block-scaled FP8 checkpoints load there, through Triton (its per-tensor and "
+        f"per-channel FP8 kernels need {' or '.join(VLLM_ROCM_FP8_TARGETS)})"
+    )
+    match fp8_kind:
+        case "online":
+            return (
+                f"{engine} quantizes to fp8 per tensor at load time, which it cannot run on "
+                f"{where}: {tail}"
+            )
+        case "tensor" | "channel":
+            what = f"this checkpoint's per-{fp8_kind} FP8 scales"
+            return f"{engine} cannot run {what} on {where}: {tail}"
     return (
-        f"{engine} loads {fmt} only on compute capability {need // 10}.{need % 10} or newer; "
-        f"{gpu.name} is {gpu.compute_capability}"
+        f"{engine} may not load this FP8 checkpoint on {where}, since its scaling is not "
+        f"recorded: {tail}"
+    )
+
+
+def emulates(engine: Engine, fmt: str, gpu: Gpu, fp8_kind: str | None) -> str | None:
+    """A warning when the engine runs this format only through emulation on this GPU."""
+    if rocm_fp8(engine, fmt, gpu.llvm_target, fp8_kind) != "emulated":
+        return None
+    return (
+        f"{gpu.name} ({gpu.llvm_target}) has no FP8 units: {engine} runs this block-scaled FP8 "
+        "checkpoint through its Triton kernel, which emulates FP8, so it runs far slower than "
+        "the speed estimated here; 16-bit, awq and gptq-int4 weights run natively"
     )
 
 

@@ -12,7 +12,9 @@ from llmpick.engines import (
     PROFILES,
     TP_SYNC_S_PER_LAYER,
     Engine,
+    emulates,
     refuses,
+    usable,
     why_not_runs,
 )
 from llmpick.errors import UsageError
@@ -91,8 +93,9 @@ def default_gguf_format(model: ModelCard, engine: Engine) -> Format:
 
 
 def check_loads(model: ModelCard, engine: Engine, fmt: Format, hw: Hardware) -> None:
-    """Refuse a format the engine will not load on these GPUs (below its compute capability)."""
-    refused = refuses(engine, fmt.name, hw.gpu)
+    """Refuse a format the engine will not load on these GPUs (below its compute capability,
+    or FP8 scaled in a way its kernels for these GPUs do not take)."""
+    refused = refuses(engine, fmt.name, hw.gpu, model.fp8_kind)
     if refused:
         raise UsageError(
             refused,
@@ -122,9 +125,12 @@ def make_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
     not_run = why_not_runs(opts.engine, hw.product)
     if not_run:
         warnings.append(f"--engine {opts.engine} {not_run[0]}; {not_run[1]}")
-    refused = refuses(opts.engine, planner.format.name, hw.gpu)
+    refused = refuses(opts.engine, planner.format.name, hw.gpu, model.fp8_kind)
     if refused:
         warnings.append(f"{refused}: pick --quant from the formats listed")
+    emulated = emulates(opts.engine, planner.format.name, hw.gpu, model.fp8_kind)
+    if emulated:
+        warnings.append(emulated)
     if opts.kv_dtype == "fp8" and not hw.gpu.fp8:
         warnings.append(f"{hw.product.name} has no FP8 units: an FP8 cache is stored, not computed")
     decode = planner.decode_tokens_per_s(context, opts.batch)
@@ -344,10 +350,13 @@ def decode_basis(planner: Planner, context: int, batch: int) -> str:
 def format_rows(
     model: ModelCard, hw: Hardware, engine: Engine, kv_dtype: str, context: int, batch: int
 ) -> list[FormatFit]:
-    """Every format the engine loads on these GPUs, at the same context and batch."""
+    """Every format the engine loads on these GPUs (not through emulation), at the same
+    context and batch."""
     rows = []
+    gpu = hw.gpu
     for fmt in formats_for(model, engine):
-        if refuses(engine, (fmt or native_format(model)).name, hw.gpu):
+        name = (fmt or native_format(model)).name
+        if not usable(engine, name, gpu.sm, gpu.llvm_target, model.fp8_kind):
             continue
         planner = Planner.build(model, hw, fmt, engine, kv_dtype)
         est = planner.estimate(context, batch)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from llmpick import languages as lang_names
 from llmpick.catalog import Catalog
 from llmpick.describe import human_params
-from llmpick.engines import Engine, check_runs_on, loads
+from llmpick.engines import Engine, check_runs_on, usable
 from llmpick.hardware import Hardware
 from llmpick.index import HF_ENGINES, Row, contenders, lightest
 from llmpick.index import sizing as index_sizing
@@ -243,14 +243,17 @@ def score_format(
 
 def serving_formats(model: ModelFacts, engine: Engine, gpu: Gpu) -> list[Format | None]:
     """The formats the recommender weighs: what the engine loads on this GPU (some need a
-    minimum compute capability), except bitsandbytes NF4 where a 4-bit AWQ or GPTQ is available
-    (NF4 is a QLoRA format; servers run 4-bit as AWQ/GPTQ)."""
-    return list(_serving_formats(model.native_dtype, engine, gpu.sm))
+    minimum compute capability, and FP8 on some AMD GPUs a block-scaled checkpoint), not
+    through emulation, except bitsandbytes NF4 where a 4-bit AWQ or GPTQ is available (NF4 is a
+    QLoRA format; servers run 4-bit as AWQ/GPTQ)."""
+    return list(
+        _serving_formats(model.native_dtype, engine, gpu.sm, gpu.llvm_target, model.fp8_kind)
+    )
 
 
 @cache
 def _serving_formats(
-    native_dtype: Dtype, engine: Engine, sm: int | None
+    native_dtype: Dtype, engine: Engine, sm: int | None, target: str | None, fp8: str | None
 ) -> tuple[Format | None, ...]:
     formats = formats_for_dtype(native_dtype, engine)
     names = {f.name for f in formats if f is not None}
@@ -259,7 +262,7 @@ def _serving_formats(
         f
         for f in formats
         if (f is None or f.name != "nf4" or not names & {"awq", "gptq-int4"})
-        and loads(engine, f.name if f else native, sm)
+        and usable(engine, f.name if f else native, sm, target, fp8)
     )
 
 
@@ -313,15 +316,16 @@ def best_fit(model: ModelCard, hw: Hardware, req: Request, qm: QualityModel) -> 
     return not_fitting(hw, context, req.engine, smallest)
 
 
+_Contender = tuple[Format | None, float, str]  # a format, its bits per weight and scope
+
+
 @dataclass
 class _ScreenMemo:
-    """Per-run memos of the screen: layouts by attention heads; by (native dtype, scope), the
-    formats that can be the lightest, with their bits and scope."""
+    """Per-run memos of the screen: layouts by attention heads; by (native dtype, scope, FP8
+    scaling), the formats that can be the lightest, with their bits and scope."""
 
     layouts: dict[int, Layout] = field(default_factory=dict)
-    formats: dict[tuple[Dtype, str], list[tuple[Format | None, float, str]]] = field(
-        default_factory=dict
-    )
+    formats: dict[tuple[Dtype, str, str | None], list[_Contender]] = field(default_factory=dict)
 
 
 def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure | None:
@@ -329,7 +333,7 @@ def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure |
     with the fewest weight bytes per GPU needs checking, since nothing else in the plan depends
     on the format."""
     context = request_context(row, req)
-    key = (row.native_dtype, row.native_dtype_scope)
+    key = (row.native_dtype, row.native_dtype_scope, row.fp8_kind)
     formats = memo.formats.get(key)
     if formats is None:
         formats = memo.formats[key] = contenders(

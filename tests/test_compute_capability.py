@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from llmpick.catalog import Catalog, load_catalog, parse_file
 from llmpick.cli import app
-from llmpick.engines import Engine, refuses
+from llmpick.engines import Engine, emulates, refuses, rocm_fp8, usable
 from llmpick.errors import CatalogError
 from llmpick.hardware import parse_gpu_spec
 from llmpick.scoring import Failure, no_format
@@ -62,26 +62,29 @@ class TestCatalog:
 class TestRefuses:
     def test_thresholds(self, cat: Catalog) -> None:
         v100, t4, a10g, mi250 = (cat.gpu(g) for g in ("v100-sxm2-32", "t4", "a10g", "mi250"))
-        assert refuses(Engine.VLLM, "fp8", v100) == (
+        assert refuses(Engine.VLLM, "fp8", v100, "online") == (
             "vllm loads fp8 only on compute capability 7.5 or newer; "
             "NVIDIA Tesla V100 SXM2 32GB is 7.0"
         )
-        assert refuses(Engine.VLLM, "fp8", t4) is None
-        assert refuses(Engine.SGLANG, "fp8", t4) is not None  # SGLang needs 8.0
-        assert refuses(Engine.VLLM, "mxfp4", t4) is not None
-        assert refuses(Engine.VLLM, "gptq-int4", v100) is None
-        assert refuses(Engine.VLLM, "bf16", v100) is None
+        assert refuses(Engine.VLLM, "fp8", t4, "online") is None
+        assert refuses(Engine.SGLANG, "fp8", t4, "online") is not None  # SGLang needs 8.0
+        assert refuses(Engine.VLLM, "mxfp4", t4, "online") is not None
+        assert refuses(Engine.VLLM, "gptq-int4", v100, "online") is None
+        assert refuses(Engine.VLLM, "bf16", v100, "online") is None
         # TurboMind has int4, FP8 and MXFP4 kernels for 7.0: LMDeploy loads them on a V100.
         for fmt in ("awq", "gptq-int4", "fp8", "mxfp4"):
-            assert refuses(Engine.LMDEPLOY, fmt, v100) is None
+            assert refuses(Engine.LMDEPLOY, fmt, v100, "online") is None
         # TGI: FP8 through Marlin from 8.0; below, torch._scaled_mm wants 8.9. AWQ: not read.
-        assert refuses(Engine.TGI, "fp8", t4) == (
+        assert refuses(Engine.TGI, "fp8", t4, "online") == (
             "tgi loads fp8 only on compute capability 8.0 or newer; NVIDIA T4 is 7.5"
         )
-        assert refuses(Engine.TGI, "fp8", cat.gpu("a100-sxm-80")) is None
-        assert refuses(Engine.TGI, "awq", v100) is None
-        assert refuses(Engine.VLLM, "mxfp4", a10g) is None  # no stated capability: not refused
-        assert refuses(Engine.VLLM, "fp8", mi250) is None  # AMD: not NVIDIA's numbering
+        assert refuses(Engine.TGI, "fp8", cat.gpu("a100-sxm-80"), "online") is None
+        assert refuses(Engine.TGI, "awq", v100, "online") is None
+        assert (
+            refuses(Engine.VLLM, "mxfp4", a10g, "online") is None
+        )  # no stated capability: not refused
+        # AMD GPUs have no NVIDIA capability; their FP8 gate is by LLVM target (TestRocmFp8).
+        assert refuses(Engine.VLLM, "awq", mi250, "online") is None
 
     def test_no_format_names_the_capability_where_known(self, cat: Catalog) -> None:
         assert no_format(parse_gpu_spec(cat, "1xT4"), Engine.SGLANG) == Failure(
@@ -142,3 +145,143 @@ class TestCommands:
         assert doc["quant"] == "mxfp4"
         assert not gpus & {"t4", "v100-sxm2-16", "v100-sxm2-32"}
         assert {"a10", "l4", "rtx3090", "h100-sxm"} <= gpus
+
+
+KERNELS = (
+    "only block-scaled FP8 checkpoints load there, through Triton (its per-tensor and per-channel "
+    "FP8 kernels need gfx942 or gfx950)"
+)
+EMULATED = (
+    "AMD Instinct MI250 (gfx90a) has no FP8 units: vllm runs this block-scaled FP8 checkpoint "
+    "through its Triton kernel, which emulates FP8, so it runs far slower than the speed "
+    "estimated here; 16-bit, awq and gptq-int4 weights run natively"
+)
+
+
+class TestRocmFp8:
+    """vLLM 0.33 on gfx90a: no kernel for per-tensor/per-channel FP8, Triton emulation for
+    block-scaled FP8; gfx942 and gfx950 run all of it."""
+
+    @pytest.mark.parametrize(
+        ("target", "kind", "path"),
+        [
+            ("gfx90a", "block", "emulated"),
+            ("gfx90a", "channel", "refused"),
+            ("gfx90a", "tensor", "refused"),
+            ("gfx90a", "online", "refused"),
+            ("gfx90a", None, "refused"),  # scaling not recorded
+            ("gfx942", "tensor", "native"),
+            ("gfx950", "online", "native"),
+            (None, "tensor", "native"),  # NVIDIA: gated by compute capability instead
+        ],
+    )
+    def test_paths(self, target: str | None, kind: str | None, path: str) -> None:
+        assert rocm_fp8(Engine.VLLM, "fp8", target, kind) == path
+        assert usable(Engine.VLLM, "fp8", None, target, kind) == (path == "native")
+
+    def test_only_vllm_and_only_fp8(self) -> None:
+        assert rocm_fp8(Engine.VLLM, "awq", "gfx90a", "tensor") == "native"
+        assert rocm_fp8(Engine.TGI, "fp8", "gfx90a", "tensor") == "native"  # not read
+        assert rocm_fp8(Engine.LMDEPLOY, "fp8", "gfx90a", "online") == "native"  # not read
+
+    def test_messages(self, cat: Catalog) -> None:
+        mi250, mi300x = cat.gpu("mi250"), cat.gpu("mi300x")
+        on = "on AMD Instinct MI250 (gfx90a)"
+        assert refuses(Engine.VLLM, "fp8", mi250, "online") == (
+            f"vllm quantizes to fp8 per tensor at load time, which it cannot run {on}: {KERNELS}"
+        )
+        assert refuses(Engine.VLLM, "fp8", mi250, "channel") == (
+            f"vllm cannot run this checkpoint's per-channel FP8 scales {on}: {KERNELS}"
+        )
+        assert refuses(Engine.VLLM, "fp8", mi250, None) == (
+            f"vllm may not load this FP8 checkpoint {on}, since its scaling is not recorded: "
+            f"{KERNELS}"
+        )
+        assert refuses(Engine.VLLM, "fp8", mi250, "block") is None
+        assert emulates(Engine.VLLM, "fp8", mi250, "block") == EMULATED
+        assert emulates(Engine.VLLM, "fp8", mi250, "tensor") is None  # refused, not emulated
+        assert emulates(Engine.VLLM, "fp8", mi300x, "block") is None
+        assert refuses(Engine.VLLM, "fp8", mi300x, "tensor") is None
+
+    def test_plan_warns_of_emulation_and_lists_no_fp8(self, runner: CliRunner) -> None:
+        args = ["plan", "qwen3-32b", "--gpu", "1xMI250", "--quant", "fp8", "-f", "json"]
+        doc = json.loads(runner.invoke(app, args).stdout)
+        assert doc["quant"] == "fp8"
+        assert doc["warnings"] == [EMULATED.replace("MI250", "MI250 GCD")]
+        quants = ["bf16 (as released)", "fp16", "gptq-int8", "gptq-int4", "awq"]
+        assert [f["quant"] for f in doc["formats"]] == quants
+        args[3] = "1xMI300X"
+        mi300x = json.loads(runner.invoke(app, args).stdout)
+        assert mi300x["warnings"] == []
+        assert [f["quant"] for f in mi300x["formats"]] == [*quants[:2], "fp8", *quants[2:]]
+
+    @pytest.mark.parametrize(
+        ("args", "model", "why"),
+        [
+            (
+                ["llama-3.3-70b", "--gpu", "2xMI250", "--quant", "fp8"],
+                "meta-llama/Llama-3.3-70B-Instruct",
+                "vllm quantizes to fp8 per tensor at load time, which it cannot run",
+            ),
+            (
+                ["deepseek-ai/DeepSeek-R1", "--gpu", "8xMI250"],
+                "deepseek-ai/DeepSeek-R1",
+                "vllm may not load this FP8 checkpoint",
+            ),
+        ],
+    )
+    def test_deploy_refuses(self, runner: CliRunner, args: list[str], model: str, why: str) -> None:
+        result = runner.invoke(app, ["deploy", *args])
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        gpus = args[2].lower()
+        scaling = ", since its scaling is not recorded" if "R1" in model else ""
+        assert result.stderr == (
+            f"error: {why} on AMD Instinct MI250 GCD (gfx90a){scaling}: {KERNELS}\n"
+            f"hint: pick --quant from what vllm loads there (`llmpick plan {model} --gpu {gpus} "
+            "--engine vllm` lists them), or use newer GPUs\n"
+        )
+
+    def test_deploy_and_cost_say_when_fp8_is_emulated(self, runner: CliRunner) -> None:
+        args = ["qwen3-32b", "--gpu", "1xMI250", "--quant", "fp8", "-f", "json"]
+        deployed = json.loads(runner.invoke(app, ["deploy", *args]).stdout)
+        assert deployed["repo"] == "Qwen/Qwen3-32B-FP8"
+        assert deployed["notes"][0] == EMULATED.replace("MI250", "MI250 GCD")
+        cost = json.loads(runner.invoke(app, ["cost", *args]).stdout)
+        assert cost["notes"][0] == EMULATED.replace("MI250", "MI250 GCD")
+        args[2] = "1xMI300X"
+        assert json.loads(runner.invoke(app, ["deploy", *args]).stdout)["notes"] == [
+            "Qwen/Qwen3-32B-FP8 is Qwen (Alibaba Cloud)'s own fp8 release; the engine reads its "
+            "quantization from the checkpoint's config"
+        ]
+
+    def test_deploy_repo_gets_a_note_not_a_refusal(self, runner: CliRunner) -> None:
+        args = ["deploy", "llama-3.3-70b", "--gpu", "2xMI250", "--quant", "fp8"]
+        result = runner.invoke(app, [*args, "--repo", "acme/Llama-3.3-70B-FP8", "-f", "json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["notes"][0] == (
+            "vllm loads FP8 on AMD Instinct MI250 GCD (gfx90a) only from block-scaled checkpoints, "
+            "through a Triton kernel that emulates FP8; llmpick has not read how "
+            "acme/Llama-3.3-70B-FP8 is scaled"
+        )
+
+    def test_recommend_weighs_no_fp8_on_gfx90a(self, runner: CliRunner) -> None:
+        def quants(gpus: str) -> set[str]:
+            out = runner.invoke(app, ["recommend", "--gpu", gpus, "--top", "20", "-f", "json"])
+            return {r["quant"] for r in json.loads(out.stdout)["recommendations"]}
+
+        assert not {q for q in quants("8xMI250") if q.startswith("fp8")}
+        assert {"fp8", "fp8 (as released)"} <= quants("8xMI300X") | quants("1xMI300X")
+
+    def test_show_prints_the_scaling_with_its_source(self, runner: CliRunner) -> None:
+        doc = json.loads(runner.invoke(app, ["show", "deepseek-v3", "-f", "json"]).stdout)
+        assert doc["fp8_scaling"]["kind"] == "block"
+        assert doc["fp8_scaling"]["block"] == [128, 128]
+        assert doc["fp8_scaling"]["source"] == (
+            "https://github.com/deepseek-ai/DeepSeek-V3/blob/4c2fdb8f55e049553b9f4f1a3241f86d739c8cf8/"
+            "README_WEIGHTS.md"
+        )
+        table = runner.invoke(app, ["show", "deepseek-v3"]).stdout
+        assert "FP8 scales" in table and "per 128x128 block" in table
+        kimi = runner.invoke(app, ["show", "moonshotai/Kimi-K2-Instruct", "-f", "json"]).stdout
+        assert json.loads(kimi)["fp8_scaling"]["block"] is None  # "block-fp8", no shape stated

@@ -186,16 +186,16 @@ class TestPackagesOfSeveralDevices:
         assert "--tensor-parallel-size 4" in d["command"]
 
     def test_hardware_lists_packages_with_their_devices(self, runner: CliRunner) -> None:
-        args = ["hardware", "deepseek-ai/DeepSeek-R1", "-f", "csv"]
+        args = ["hardware", "meta-llama/Llama-3.1-405B-Instruct", "-f", "csv"]
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
         header, *lines = (line.split(",") for line in result.stdout.splitlines())
         rows = {r[0]: dict(zip(header, r, strict=True)) for r in lines}
-        # 16 GCDs of 61.24 GB hold the 671B FP8 model; 4 packages (8 GCDs) do not.
+        # 16 GCDs of 61.24 GB hold the 405B model's 810 GB of bf16; 4 packages (8 GCDs) do not.
         mi250 = rows["mi250"]
         assert (mi250["count"], mi250["devices"], mi250["per_gpu_available_gb"]) == (
             "8", "16", "61.24"
         )  # fmt: skip
         assert (rows["h200-sxm"]["count"], rows["h200-sxm"]["devices"]) == ("8", "8")
-        table = runner.invoke(app, ["hardware", "deepseek-ai/DeepSeek-R1"]).stdout
-        assert "\n8x mi250 (16 devices)       46.5/61.2   8x2    80   52 -" in table
+        table = runner.invoke(app, ["hardware", "meta-llama/Llama-3.1-405B-Instruct"]).stdout
+        assert "\n8x mi250 (16 devices)       55.3/61.2   8x2    10   23 -" in table
