@@ -15,6 +15,7 @@ from llmpick.hardware import GPUS_PER_NODE, Hardware
 from llmpick.memory import Estimate, Planner, default_context, smallest_replica
 from llmpick.plan import check_kv_dtype, check_loads, resolve_format
 from llmpick.quant import (
+    AS_RELEASED,
     FORMATS,
     GGUF_DEFAULTS,
     Format,
@@ -369,7 +370,9 @@ def _not_fitting(
     engine = ENGINES[opts.target].planner
     alternatives = []
     for row in format_rows(model, hw, engine, opts.kv_dtype, context, 1):
-        if row.fits and row.quant != planner.format.name and _deployable(model, opts, row.quant):
+        # The checkpoint's own row is labelled "fp8 (as released)"; --quant takes the name.
+        name = row.quant.removesuffix(AS_RELEASED)
+        if row.fits and name != planner.format.name and _deployable(model, opts, name):
             alternatives.append(
                 f"--quant {row.quant}: {row.per_gpu_gb:.1f} GB per GPU on {hw.label}"
             )
@@ -475,11 +478,23 @@ def _weights(
             "(no official quantized release)"
         )
         return model.id, online
+    # What --quant can choose instead: the checkpoint as released, the vendor's own quantized
+    # releases, and what the engine quantizes at load time (only from 16-bit weights).
+    native = native_format(model).name
+    others = set(model.quantized) | (
+        set(ONLINE_QUANT.get(target, {})) if native in ("bf16", "fp16") else set()
+    )
+    choices = [native + AS_RELEASED] + sorted(others - {"gguf", native, effective.name})
+    why = (
+        f"{ENGINES[target].name} quantizes to {effective.name} at load time only from 16-bit "
+        f"weights (this checkpoint is {native})"
+        if online
+        else f"{ENGINES[target].name} does not quantize to {effective.name} at load time"
+    )
     raise DeployError(
-        f"{model.id} has no official {effective.name} release, and "
-        f"{ENGINES[target].name} does not quantize to {effective.name} at load time",
+        f"{model.id} has no official {effective.name} release, and {why}",
         hint="pass --repo with a quantized repository you trust, or choose --quant "
-        + ", ".join(sorted({"fp8", *model.quantized} - {"gguf"})),
+        + ", ".join(choices),
     )
 
 

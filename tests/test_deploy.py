@@ -485,9 +485,69 @@ class TestRefusals:
         assert "--gpu 4xh100-sxm: fits as planned" in doc["alternatives"]
         assert result.stderr.startswith("error: meta-llama/Llama-3.3-70B-Instruct (bf16) needs ")
 
+    def test_the_checkpoint_as_released_is_an_alternative(self, cat: Catalog) -> None:
+        # The as-released row is labelled "mxfp4 (as released)"; it was once never offered,
+        # since that label matched no format name.
+        d = make(cat, "openai/gpt-oss-120b", "1xH100", Target.VLLM, quant="bf16")
+        assert not d.fits
+        assert d.alternatives == (
+            "--quant mxfp4 (as released): 72.6 GB per GPU on 1x NVIDIA H100 SXM5 80GB",
+            "--gpu 4xh100-sxm: fits as planned",
+            "llmpick hardware openai/gpt-oss-120b --context 8192: every GPU that fits",
+        )
+        as_released = make(cat, "openai/gpt-oss-120b", "1xH100", Target.VLLM, quant="mxfp4")
+        assert as_released.fits and as_released.repo == "openai/gpt-oss-120b"
+
+    def test_fp8_as_released_is_offered_when_bf16_does_not_fit(self, runner: CliRunner) -> None:
+        result = runner.invoke(
+            app, ["deploy", "deepseek-v3", "--gpu", "8xH200", "--quant", "bf16"],
+            catch_exceptions=False,
+        )  # fmt: skip
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[1:] == [
+            "hint: --quant fp8 (as released): 89.7 GB per GPU on 8x NVIDIA H200 SXM 141GB",
+            "hint: --gpu 16xh200-sxm: fits as planned",
+            "hint: llmpick hardware deepseek-ai/DeepSeek-V3 --context 8192: every GPU that fits",
+        ]
+
     def test_no_official_awq_release(self, cat: Catalog) -> None:
-        with pytest.raises(DeployError, match="no official awq release"):
+        with pytest.raises(DeployError) as err:
             make(cat, "meta-llama/Llama-3.3-70B-Instruct", "2xH100", Target.VLLM, quant="awq")
+        assert err.value.message == (
+            "meta-llama/Llama-3.3-70B-Instruct has no official awq release, and vLLM does not "
+            "quantize to awq at load time"
+        )
+        assert err.value.hint == (
+            "pass --repo with a quantized repository you trust, or choose --quant "
+            "bf16 (as released), fp8"
+        )
+
+    @pytest.mark.parametrize(
+        ("model", "quant", "message", "choices"),
+        [
+            # vLLM's --quantization fp8 needs 16-bit weights: not offered for MXFP4 or FP8.
+            (
+                "openai/gpt-oss-20b", "fp8",
+                "openai/gpt-oss-20b has no official fp8 release, and vLLM quantizes to fp8 at "
+                "load time only from 16-bit weights (this checkpoint is mxfp4)",
+                "mxfp4 (as released)",
+            ),
+            (
+                "deepseek-ai/DeepSeek-V3", "bf16",
+                "deepseek-ai/DeepSeek-V3 has no official bf16 release, and vLLM does not quantize "
+                "to bf16 at load time",
+                "fp8 (as released)",
+            ),
+        ],
+    )  # fmt: skip
+    def test_the_hint_lists_only_formats_deploy_can_serve(
+        self, runner: CliRunner, model: str, quant: str, message: str, choices: str
+    ) -> None:
+        stderr = refusal(runner, ["deploy", model, "--gpu", "16xH200", "--quant", quant])
+        assert stderr == (
+            f"error: {message}\nhint: pass --repo with a quantized repository you trust, or "
+            f"choose --quant {choices}\n"
+        )
 
     def test_repo_override_is_used_as_given(self, cat: Catalog) -> None:
         d = make(
