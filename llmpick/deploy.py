@@ -16,7 +16,6 @@ from llmpick.memory import Estimate, Planner, default_context, smallest_replica
 from llmpick.plan import check_kv_dtype, check_loads, resolve_format
 from llmpick.quant import (
     AS_RELEASED,
-    FORMATS,
     GGUF_DEFAULTS,
     Format,
     gguf_tag_for,
@@ -24,6 +23,14 @@ from llmpick.quant import (
     native_format,
 )
 from llmpick.records import DeployLayout, Deployment, DeployStep, FlagNote, ModelCard
+from llmpick.weights import (
+    OLLAMA_QUANTIZE,
+    ONLINE_QUANT,
+    SIXTEEN_BIT,
+    missing_gguf,
+    online_quant,
+    weights_for,
+)
 
 
 class Target(StrEnum):
@@ -142,13 +149,6 @@ ENGINES: dict[Target, EngineRelease] = {
 HOST = "0.0.0.0"
 # A name for the head node in multi-node commands: the user substitutes its address.
 HEAD = "NODE0_IP"
-# vLLM's and SGLang's online quantization of a 16-bit checkpoint, and TGI's.
-ONLINE_QUANT = {
-    Target.VLLM: {"fp8": "fp8"},
-    Target.SGLANG: {"fp8": "fp8", "nf4": "bitsandbytes"},
-    Target.TGI: {"fp8": "fp8", "nf4": "bitsandbytes-nf4"},
-    Target.KSERVE: {"fp8": "fp8"},
-}
 # LMDeploy's --model-format for pre-quantized checkpoints ("awq and gptq refer to 4-bit").
 LMDEPLOY_FORMAT = {"awq": "awq", "gptq-int4": "gptq", "fp8": "fp8", "mxfp4": "mxfp4"}
 # KV cache dtypes as each engine spells them.
@@ -249,7 +249,7 @@ def deploy(model: ModelCard, hw: Hardware, opts: DeployOptions) -> Deployment:
             library = opts.quant is None and opts.repo is None
             tag = _gguf_type(effective)
             if not (library and model.ollama_tag) and repo == model.quantized.get("gguf"):
-                if _missing_gguf(model, effective) and effective.name.lower() in OLLAMA_QUANTIZE:
+                if missing_gguf(model, effective) and effective.name.lower() in OLLAMA_QUANTIZE:
                     repo = model.id  # ollama create quantizes the safetensors to this type itself
                 else:
                     tag = _gguf_tag(model, repo, effective, build)
@@ -430,20 +430,7 @@ def _not_fitting(
 
 def _deployable(model: ModelCard, opts: DeployOptions, quant: str) -> bool:
     """Whether `deploy --quant quant` can find or make these weights."""
-    if opts.repo:
-        return True
-    if opts.target in (Target.LLAMA_CPP, Target.OLLAMA):
-        # These engines serve GGUF files: a checkpoint as released (gpt-oss's MXFP4) is none.
-        fmt = FORMATS.get(quant.lower())
-        if fmt is None or not fmt.is_gguf:
-            return False
-        if opts.target == Target.LLAMA_CPP:
-            return not _missing_gguf(model, fmt)
-        return fmt.name.lower() in OLLAMA_QUANTIZE or not _missing_gguf(model, fmt)
-    native = native_format(model).name
-    if quant in (native, "fp16" if native == "bf16" else native) or quant in model.quantized:
-        return True
-    return quant in ONLINE_QUANT.get(opts.target, {}) and native in ("bf16", "fp16")
+    return bool(opts.repo) or weights_for(model, quant, opts.target).origin != "none"
 
 
 # --- weights ----------------------------------------------------------------------------
@@ -471,8 +458,8 @@ def _weights(
             "its quantization from the checkpoint's config"
         )
         return official, None
-    online = ONLINE_QUANT.get(target, {}).get(effective.name)
-    if online and native_format(model).name in ("bf16", "fp16"):
+    online = online_quant(model, target, effective.name)
+    if online:
         b.notes.append(
             f"{effective.name} is applied by the engine at load time to the 16-bit checkpoint "
             "(no official quantized release)"
@@ -482,13 +469,13 @@ def _weights(
     # releases, and what the engine quantizes at load time (only from 16-bit weights).
     native = native_format(model).name
     others = set(model.quantized) | (
-        set(ONLINE_QUANT.get(target, {})) if native in ("bf16", "fp16") else set()
+        set(ONLINE_QUANT.get(target, {})) if native in SIXTEEN_BIT else set()
     )
     choices = [native + AS_RELEASED] + sorted(others - {"gguf", native, effective.name})
     why = (
         f"{ENGINES[target].name} quantizes to {effective.name} at load time only from 16-bit "
         f"weights (this checkpoint is {native})"
-        if online
+        if effective.name in ONLINE_QUANT.get(target, {})
         else f"{ENGINES[target].name} does not quantize to {effective.name} at load time"
     )
     raise DeployError(
@@ -757,19 +744,6 @@ def _tgi(
 
 def _gguf_type(fmt: Format) -> str:
     return fmt.name.upper() if fmt.name != "mxfp4" else "MXFP4"
-
-
-# The GGUF types `ollama create --quantize` makes from a 16-bit import (planner names).
-OLLAMA_QUANTIZE = ("q8_0", "q4_k_s", "q4_k_m")
-
-
-def _missing_gguf(model: ModelCard, fmt: Format) -> bool:
-    """Whether the vendor's GGUF repository is known to hold no file of this type: its recorded
-    file list is complete and lacks it (no GGUF repository at all also counts as missing)."""
-    if "gguf" not in model.quantized:
-        return True
-    files = model.gguf_files
-    return files is not None and files.complete and gguf_tag_for(fmt, files.tags) is None
 
 
 def _gguf_tag(model: ModelCard, repo: str, fmt: Format, b: Builder) -> str:

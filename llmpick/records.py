@@ -774,11 +774,22 @@ class ScoreTerm(Record):
     detail: str
 
 
+# Where a planned format's weights come from (llmpick/weights.py): the checkpoint as released,
+# the vendor's own quantized release, the engine quantizing the 16-bit checkpoint (vLLM's
+# --quantization fp8, `ollama create --quantize`), or no official source (deploy needs --repo).
+WeightsOrigin = Literal["as-released", "official", "engine-quantized", "none"]
+
+
 class Recommendation(Record):
     rank: int
     model: str
     name: str
     quant: str
+    weights: WeightsOrigin = Field(description="Where weights in this format come from.")
+    weights_repo: str | None = Field(
+        description="The repository to load (engine-quantized: the 16-bit one); None when no "
+        "official one exists."
+    )
     total_gb: float = Field(description="Per GPU, GB.")
     available_gb: float = Field(description="Per GPU, GB.")
     fits: bool

@@ -43,6 +43,7 @@ from llmpick.records import (
 )
 from llmpick.terms import applicable_restrictions, license_flags
 from llmpick.terms import caveats as license_caveats
+from llmpick.weights import Weights, weights_for
 
 USE_CASE_CONTEXT = {"long-context": 131072, "rag": 32768}
 USE_CASE_MODALITY = {"multimodal": Modality.IMAGE}
@@ -481,6 +482,7 @@ def _recommendation(
     flags = tuple(dict.fromkeys(f for lic in lics for f in license_flags(lic, model)))
     fmt = c.planner.format
     released = " (as released)" if c.planner.fmt is None else ""
+    weights = weights_for(model, fmt.name, str(req.engine))
     reasons = [
         _quality_reason(c, qm, req.use_case),
         f"fits as {fmt.name}{released}: {c.per_gpu_gb:.1f} of {c.available_gb:.1f} GB per GPU "
@@ -500,6 +502,8 @@ def _recommendation(
         model=model.id,
         name=model.name,
         quant=fmt.name + released,
+        weights=weights.origin,
+        weights_repo=weights.repo,
         total_gb=round(c.per_gpu_gb, 2),
         available_gb=round(c.available_gb, 2),
         fits=True,
@@ -515,7 +519,7 @@ def _recommendation(
         params=human_params(model.params_total_b)
         + (f" ({human_params(model.params_active_b)} active)" if model.params_active_b else ""),
         reasons=tuple(reasons),
-        caveats=tuple(_caveats(catalog, c, qm)),
+        caveats=tuple(_caveats(catalog, c, qm, weights)),
         terms=c.terms,
     )
 
@@ -532,8 +536,13 @@ def _quality_reason(c: Candidate, qm: QualityModel, use_case: str) -> str:
     return f"quality {c.quality:.0f}th percentile for {use_case}: {shown}"
 
 
-def _caveats(catalog: Catalog, c: Candidate, qm: QualityModel) -> list[str]:
+def _caveats(catalog: Catalog, c: Candidate, qm: QualityModel, weights: Weights) -> list[str]:
     out = []
+    if weights.origin == "none":
+        out.append(
+            f"{c.model.vendor} published no {c.planner.format.name} weights of {c.model.name}: "
+            "serve a quantization you trust (llmpick deploy --repo)"
+        )
     for lic in catalog.licenses_of(c.model):
         out += license_caveats(lic, c.model)
     lone = qm.lone.get(c.model.id, [])

@@ -300,7 +300,7 @@ class TestRecommendCommand:
         continues under its text, not under the dash."""
         args = ["recommend", "--gpu", "1xRTX4090", "--use-case", "code"]
         lines = runner.invoke(app, args, env={"COLUMNS": "80"}).stdout.splitlines()
-        distill = next(i for i, line in enumerate(lines) if "DeepSeek-R1-Di" in line)
+        distill = next(i for i, line in enumerate(lines) if "DeepSeek-R1-D" in line)
         assert lines[distill].rstrip().endswith(" MIT+           -/128K")
         assert lines[distill + 1].split()[-1] == "Apache-2.0"
         quality = next(i for i, line in enumerate(lines) if "quality 97th percentile" in line)
@@ -357,12 +357,16 @@ class TestRecommendCommand:
         assert max(len(line) for line in lines) == 80  # the panel; the table is not cropped
         assert lines[2].split() == ["#", "Model", "Params", "Format", "of", "76.6", "tok/s*",
                                     "Qual.", "Licence", "Lang/ctx"]  # fmt: skip
-        assert lines[4].split() == ["1", "Qwen2.5-72B-In", "72.7B", "gptq-int4", "46.7", "33",
+        assert lines[4].split() == ["1", "Qwen2.5-72B-I", "72.7B", "gptq-int4", "46.7", "33",
                                     "86", "Qwen:", "13/128K"]  # fmt: skip
-        assert lines[5].split() == ["struct", "MAU<100M"]
-        assert lines[-2:] == [
+        assert lines[5].split() == ["nstruct", "MAU<100M"]
+        # Qwen released GPTQ-Int4 weights; Meta did not: the dagger and its legend say so.
+        assert lines[7].split() == ["2", "Llama-3.3-70B", "70.5B", "gptq-int4\u2020", "45.0",
+                                    "34", "80", "Llama-3.3:", "8/128K"]  # fmt: skip
+        assert lines[-3:] == [
             "tok/s* = estimated decode tokens/s per sequence; bf16* = the format as released;",
-            "Qual. = quality percentile for the use case (? = unknown)",
+            "gptq-int4\u2020 = no official weights in this format (deploy --repo); Qual. = quality",
+            "percentile for the use case (? = unknown)",
         ]
 
     def test_the_caption_counts_each_filter(self, runner: CliRunner) -> None:

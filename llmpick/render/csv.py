@@ -62,11 +62,13 @@ def ranking(r: Ranking) -> str:
     """`recommend` as CSV: one row per recommendation."""
     return write(
         ["rank", "model", "quant", "total_gb", "available_gb", "score", "quality",
-         "decode_tokens_per_s", "license", "license_flags", "languages", "context_tokens"],
+         "decode_tokens_per_s", "license", "license_flags", "languages", "context_tokens",
+         "weights", "weights_repo"],
         [
             [rec.rank, rec.model, rec.quant, rec.total_gb, rec.available_gb, rec.score,
              "" if rec.quality is None else rec.quality, rec.decode_tokens_per_s, rec.license,
-             ";".join(rec.license_flags), ";".join(rec.languages), rec.context_tokens]
+             ";".join(rec.license_flags), ";".join(rec.languages), rec.context_tokens,
+             rec.weights, rec.weights_repo or ""]
             for rec in r.recommendations
         ],
     )  # fmt: skip

@@ -123,7 +123,8 @@ def ranking(r: Ranking) -> str:
         ["#", "Model", "Params", "Format", "GB/GPU", "tok/s (est.)", "Quality", "Licence"],
         [
             [
-                rec.rank, f"`{rec.model}`", rec.params, rec.quant,
+                rec.rank, f"`{rec.model}`", rec.params,
+                rec.quant + (" (no official weights)" if rec.weights == "none" else ""),
                 f"{rec.total_gb:.1f} of {rec.available_gb:.1f}", f"{rec.decode_tokens_per_s:,.0f}",
                 f"{rec.quality:.0f}" if rec.quality is not None else "unknown",
                 rec.license + (f" ({', '.join(rec.license_flags)})" if rec.license_flags else ""),

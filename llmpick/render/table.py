@@ -272,7 +272,7 @@ def ranking(r: Ranking) -> Group:
             str(rec.rank),
             Text(rec.model.split("/", 1)[1]),
             compact_params(rec.params),
-            rec.quant.replace(" (as released)", "*"),
+            rec.quant.replace(" (as released)", "*") + ("†" if rec.weights == "none" else ""),
             f"{rec.total_gb:.1f}" + (f"/{rec.available_gb:.1f}" if budget is None else ""),
             f"{rec.decode_tokens_per_s:,.0f}",
             f"{rec.quality:.0f}" if rec.quality is not None else "?",
@@ -286,12 +286,18 @@ def ranking(r: Ranking) -> Group:
             Text("no model passes every constraint; the count per filter is above"),
         )
     items: list[RenderableType] = [table, top_pick(r)]
+    unofficial = next((rec.quant for rec in r.recommendations if rec.weights == "none"), None)
     items.append(
         Text(
             "tok/s* = estimated decode tokens/s per sequence; bf16* = the format as released; "
-            "Qual. = quality percentile for the use case (? = unknown)",
+            + (
+                f"{unofficial}† = no official weights in this format (deploy --repo); "
+                if unofficial
+                else ""
+            )
+            + "Qual. = quality percentile for the use case (? = unknown)",
             style="dim",
-        )
+        )  # fmt: skip
     )
     return Group(*items)
 

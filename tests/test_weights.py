@@ -1,0 +1,103 @@
+"""Where each planned format's weights come from, and how `recommend` shows it."""
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from llmpick.catalog import Catalog, load_catalog
+from llmpick.cli import app
+from llmpick.weights import Weights, weights_for
+
+OLMO_32B = "allenai/OLMo-2-0325-32B-Instruct"
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalog:
+    return load_catalog()
+
+
+@pytest.mark.parametrize(
+    ("model", "fmt", "engine", "expected"),
+    [
+        # The checkpoint as released; a bf16 checkpoint is also served as fp16 (cast at load).
+        ("openai/gpt-oss-120b", "mxfp4", "vllm", Weights("as-released", "openai/gpt-oss-120b")),
+        ("meta-llama/Llama-3.3-70B-Instruct", "bf16", "vllm",
+         Weights("as-released", "meta-llama/Llama-3.3-70B-Instruct")),
+        ("meta-llama/Llama-3.3-70B-Instruct", "fp16", "sglang",
+         Weights("as-released", "meta-llama/Llama-3.3-70B-Instruct")),
+        # The vendor's own quantized release.
+        ("Qwen/Qwen2.5-72B-Instruct", "gptq-int4", "vllm",
+         Weights("official", "Qwen/Qwen2.5-72B-Instruct-GPTQ-Int4")),
+        ("Qwen/Qwen3-32B", "fp8", "lmdeploy", Weights("official", "Qwen/Qwen3-32B-FP8")),
+        # The engine quantizes a 16-bit checkpoint at load time...
+        ("meta-llama/Llama-3.3-70B-Instruct", "fp8", "vllm",
+         Weights("engine-quantized", "meta-llama/Llama-3.3-70B-Instruct")),
+        ("meta-llama/Llama-3.3-70B-Instruct", "nf4", "tgi",
+         Weights("engine-quantized", "meta-llama/Llama-3.3-70B-Instruct")),
+        # ...but not an MXFP4 or FP8 one, and LMDeploy and transformers are given no such path.
+        ("openai/gpt-oss-20b", "fp8", "vllm", Weights("none", None)),
+        ("deepseek-ai/DeepSeek-V3", "bf16", "vllm", Weights("none", None)),
+        ("meta-llama/Llama-3.3-70B-Instruct", "fp8", "lmdeploy", Weights("none", None)),
+        ("meta-llama/Llama-3.3-70B-Instruct", "fp8", "transformers", Weights("none", None)),
+        ("meta-llama/Llama-3.3-70B-Instruct", "gptq-int4", "vllm", Weights("none", None)),
+        # GGUF engines: the vendor's GGUF repository, unless its complete file list lacks the type.
+        ("Qwen/Qwen2.5-7B-Instruct", "Q5_K_M", "llama.cpp",
+         Weights("official", "Qwen/Qwen2.5-7B-Instruct-GGUF")),
+        (OLMO_32B, "Q8_0", "llama.cpp", Weights("official", f"{OLMO_32B}-GGUF")),
+        (OLMO_32B, "Q6_K", "llama.cpp", Weights("none", None)),
+        (OLMO_32B, "Q6_K", "ollama", Weights("none", None)),
+        # Ollama quantizes safetensors to Q8_0, Q4_K_S and Q4_K_M itself (ollama create).
+        (OLMO_32B, "Q4_K_M", "ollama", Weights("engine-quantized", OLMO_32B)),
+        # A checkpoint that is not GGUF is nothing these engines load.
+        ("openai/gpt-oss-20b", "mxfp4", "llama.cpp", Weights("none", None)),
+    ],
+)  # fmt: skip
+def test_weights_for(cat: Catalog, model: str, fmt: str, engine: str, expected: Weights) -> None:
+    assert weights_for(cat.find_model(model), fmt, engine) == expected
+
+
+ARGS = ["recommend", "--gpu", "1xA100-80", "--lang", "fr"]
+
+
+def test_json_says_where_each_pick_comes_from(runner: CliRunner) -> None:
+    doc = json.loads(runner.invoke(app, [*ARGS, "-f", "json"]).stdout)
+    got = [
+        (r["model"], r["quant"], r["weights"], r["weights_repo"]) for r in doc["recommendations"]
+    ]
+    assert got[:4] == [
+        ("Qwen/Qwen2.5-72B-Instruct", "gptq-int4", "official",
+         "Qwen/Qwen2.5-72B-Instruct-GPTQ-Int4"),
+        ("meta-llama/Llama-3.3-70B-Instruct", "gptq-int4", "none", None),
+        ("Qwen/Qwen3-32B", "fp8", "official", "Qwen/Qwen3-32B-FP8"),
+        ("Qwen/Qwen2.5-32B-Instruct", "fp8", "engine-quantized", "Qwen/Qwen2.5-32B-Instruct"),
+    ]  # fmt: skip
+    assert got[4] == ("Qwen/Qwen3-14B", "bf16 (as released)", "as-released", "Qwen/Qwen3-14B")
+
+
+def test_csv_and_markdown_carry_it(runner: CliRunner) -> None:
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, [*ARGS, "-f", "csv"]).stdout)))
+    assert [(r["weights"], r["weights_repo"]) for r in rows[:2]] == [
+        ("official", "Qwen/Qwen2.5-72B-Instruct-GPTQ-Int4"),
+        ("none", ""),
+    ]
+    md = runner.invoke(app, [*ARGS, "-f", "markdown"]).stdout
+    assert "| `meta-llama/Llama-3.3-70B-Instruct` | 70.5B | gptq-int4 (no official weights) |" in md
+    assert "| `Qwen/Qwen2.5-72B-Instruct` | 72.7B | gptq-int4 |" in md
+
+
+def test_a_top_pick_without_official_weights_says_so(runner: CliRunner) -> None:
+    args = ["recommend", "--gpu", "1xRTX4090", "--use-case", "code", "-f", "json"]
+    top = json.loads(runner.invoke(app, args).stdout)["recommendations"][0]
+    assert (top["model"], top["quant"], top["weights"]) == ("Qwen/Qwen3.8-27B", "gptq-int4", "none")
+    assert top["caveats"][0] == (
+        "Qwen (Alibaba Cloud) published no gptq-int4 weights of Qwen3.8 27B: serve a "
+        "quantization you trust (llmpick deploy --repo)"
+    )
+
+
+def test_no_dagger_and_no_legend_line_when_every_pick_has_weights(runner: CliRunner) -> None:
+    out = runner.invoke(app, ["recommend", "--gpu", "8xH100"], env={"COLUMNS": "80"}).stdout
+    assert "\u2020" not in out
