@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, assert_never
 import typer
 
 from llmpick.errors import ExitCode, LlmpickError, UsageError
-from llmpick.formats import CheckFormat, DeployFormat, OutputFormat
+from llmpick.formats import CheckFormat, DeployFormat, OutputFormat, WeightsPolicy
 
 if TYPE_CHECKING:
     from llmpick.engines import Engine
@@ -399,6 +399,13 @@ def recommend(
         float | None, typer.Option(help="Minimum estimated decode tokens/s per sequence.", min=0)
     ] = None,
     top: Annotated[int, typer.Option(help="How many to show.", min=1)] = 10,
+    weights: Annotated[
+        WeightsPolicy,
+        typer.Option(
+            help="official: only formats with weights from the vendor or made by the engine "
+            "(no community quantizations)."
+        ),
+    ] = WeightsPolicy.ANY,
     explain: Annotated[
         str | None,
         typer.Option(
@@ -431,6 +438,7 @@ def recommend(
             engine=_engine(engine),
             min_tps=min_tps,
             top=top,
+            official_weights=weights == WeightsPolicy.OFFICIAL,
         )
         if explain is not None:
             _explain(cat, hw, req, cat.find_model(explain), fmt)

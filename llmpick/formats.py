@@ -10,6 +10,13 @@ class OutputFormat(StrEnum):
     CSV = "csv"
 
 
+class WeightsPolicy(StrEnum):
+    """`recommend --weights`: any format, or only formats with official weights."""
+
+    ANY = "any"
+    OFFICIAL = "official"
+
+
 class CheckFormat(StrEnum):
     """`check` adds formats for CI: SARIF for code scanning, GitHub workflow annotations."""
 

@@ -764,6 +764,7 @@ class Constraints(Record):
     engine: str = "vllm"
     min_tokens_per_s: float | None = None
     top: int = 10
+    weights: Literal["any", "official"] = "any"
 
 
 class ScoreTerm(Record):

@@ -4,6 +4,7 @@ Pure: catalog records in, a Ranking record out. The weights and formulas are in 
 """
 
 import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import NamedTuple
@@ -43,7 +44,7 @@ from llmpick.records import (
 )
 from llmpick.terms import applicable_restrictions, license_flags
 from llmpick.terms import caveats as license_caveats
-from llmpick.weights import Weights, weights_for
+from llmpick.weights import Weights, hf_origin, weights_for
 
 USE_CASE_CONTEXT = {"long-context": 131072, "rag": 32768}
 USE_CASE_MODALITY = {"multimodal": Modality.IMAGE}
@@ -70,6 +71,9 @@ class Request:
     min_tps: float | None = None
     top: int = 10
     kv_dtype: str = "auto"
+    # Only formats with official weights: as released, the vendor's quantized releases, or
+    # the engine's load-time quantization (llmpick/weights.py), never a community repository.
+    official_weights: bool = False
 
 
 @dataclass
@@ -267,20 +271,38 @@ def _serving_formats(
     )
 
 
-def no_format(hw: Hardware, engine: Engine) -> Failure:
+def official_formats(
+    formats: Sequence[Format | None], model: ModelFacts, released: Collection[str], engine: Engine
+) -> list[Format | None]:
+    """The formats with official weights (for Hugging Face engines; see weights_for)."""
+    native = native_format(model).name
+    return [
+        f for f in formats if f is None or hf_origin(native, f.name, released, engine) != "none"
+    ]
+
+
+OFFICIAL = " with official weights"
+
+
+def no_format(hw: Hardware, req: Request) -> Failure:
     """The engine loads none of the model's formats (on these GPUs)."""
     where = f" on {hw.gpu.name} (compute capability {hw.gpu.compute_capability})"
-    return Failure("fit", f"{engine} loads none of its formats" + (where if hw.gpu.sm else ""))
+    official = OFFICIAL if req.official_weights else ""
+    return Failure(
+        "fit", f"{req.engine} loads none of its formats{official}" + (where if hw.gpu.sm else "")
+    )
 
 
 def not_fitting(
-    hw: Hardware, context: int, engine: Engine, smallest: tuple[float, float, str]
+    hw: Hardware, context: int, req: Request, smallest: tuple[float, float, str]
 ) -> Failure:
     need, budget, name = smallest
+    official = OFFICIAL if req.official_weights else ""
     return Failure(
         "fit",
-        f"does not fit on {hw.label} at {context:,} tokens in any format {engine} loads "
-        f"(smallest: {name} needs {need:.1f} GB per GPU, the budget is {budget:.1f} GB)",
+        f"does not fit on {hw.label} at {context:,} tokens in any format {req.engine} loads"
+        f"{official} (smallest: {name} needs {need:.1f} GB per GPU, the budget is "
+        f"{budget:.1f} GB)",
     )
 
 
@@ -290,7 +312,14 @@ def best_fit(model: ModelCard, hw: Hardware, req: Request, qm: QualityModel) -> 
     smallest: tuple[float, float, str] | None = None
     best: Candidate | None = None
     too_slow: Candidate | None = None
-    for fmt in serving_formats(model, req.engine, hw.gpu):
+    formats = serving_formats(model, req.engine, hw.gpu)
+    if req.official_weights:
+        formats = [
+            f
+            for f in formats
+            if weights_for(model, (f or native_format(model)).name, req.engine).origin != "none"
+        ]
+    for fmt in formats:
         planner = Planner.build(model, hw, fmt, req.engine, req.kv_dtype)
         cand = score_format(model, planner, qm, context, req.use_case)
         if cand is None:
@@ -313,8 +342,8 @@ def best_fit(model: ModelCard, hw: Hardware, req: Request, qm: QualityModel) -> 
             f"below --min-tps {req.min_tps:g}",
         )
     if smallest is None:
-        return no_format(hw, req.engine)
-    return not_fitting(hw, context, req.engine, smallest)
+        return no_format(hw, req)
+    return not_fitting(hw, context, req, smallest)
 
 
 _Contender = tuple[Format | None, float, str]  # a format, its bits per weight and scope
@@ -323,10 +352,13 @@ _Contender = tuple[Format | None, float, str]  # a format, its bits per weight a
 @dataclass
 class _ScreenMemo:
     """Per-run memos of the screen: layouts by attention heads; by (native dtype, scope, FP8
-    scaling), the formats that can be the lightest, with their bits and scope."""
+    scaling, and with --weights official the vendor's quantized formats), the formats that can
+    be the lightest, with their bits and scope."""
 
     layouts: dict[int, Layout] = field(default_factory=dict)
-    formats: dict[tuple[Dtype, str, str | None], list[_Contender]] = field(default_factory=dict)
+    formats: dict[tuple[Dtype, str, str | None, tuple[str, ...]], list[_Contender]] = field(
+        default_factory=dict
+    )
 
 
 def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure | None:
@@ -334,9 +366,13 @@ def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure |
     with the fewest weight bytes per GPU needs checking, since nothing else in the plan depends
     on the format."""
     context = request_context(row, req)
-    key = (row.native_dtype, row.native_dtype_scope, row.fp8_kind)
+    released = row.quantized if req.official_weights else ()
+    key = (row.native_dtype, row.native_dtype_scope, row.fp8_kind, released)
     formats = memo.formats.get(key)
     if formats is None:
+        serving = serving_formats(row, req.engine, hw.gpu)
+        if req.official_weights:
+            serving = official_formats(serving, row, released, req.engine)
         formats = memo.formats[key] = contenders(
             [
                 (
@@ -345,11 +381,11 @@ def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure |
                         row.native_dtype.value, row.native_dtype_scope, f, hw.gpu.fp4
                     ),
                 )
-                for f in serving_formats(row, req.engine, hw.gpu)
+                for f in serving
             ]
         )
     if not formats:
-        return no_format(hw, req.engine)
+        return no_format(hw, req)
     layout = memo.layouts.get(row.dims.heads)
     if layout is None:
         layout = memo.layouts[row.dims.heads] = layout_for(row.dims.heads, hw, req.engine)
@@ -359,7 +395,7 @@ def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure |
     if per_gpu <= available:
         return None
     name = (fmt or native_format(row)).name
-    return not_fitting(hw, context, req.engine, (per_gpu, available, name))
+    return not_fitting(hw, context, req, (per_gpu, available, name))
 
 
 def recommend(catalog: Catalog, hw: Hardware, req: Request, exhaustive: bool = False) -> Ranking:
@@ -458,6 +494,7 @@ def _constraints(hw: Hardware, req: Request) -> Constraints:
         engine=str(req.engine),
         min_tokens_per_s=req.min_tps,
         top=req.top,
+        weights="official" if req.official_weights else "any",
     )
 
 

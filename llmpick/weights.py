@@ -3,6 +3,7 @@ the vendor's own quantized release, the engine (or Ollama's import) quantizing t
 16-bit checkpoint, or no official source at all (`deploy` then needs --repo). `recommend` shows
 it for every pick and `deploy` accepts exactly the formats that have one."""
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, NamedTuple
 
 from llmpick.records import WeightsOrigin
@@ -64,11 +65,19 @@ def weights_for(model: "ModelCard", fmt_name: str, engine: str) -> Weights:
         if engine == "ollama" and fmt.name.lower() in OLLAMA_QUANTIZE:
             return Weights("engine-quantized", model.id)  # ollama create --quantize
         return Weights("none", None)
-    native = native_format(model).name
+    origin = hf_origin(native_format(model).name, fmt_name, model.quantized, engine)
+    repo = {"official": model.quantized.get(fmt_name), "none": None}.get(origin, model.id)
+    return Weights(origin, repo)
+
+
+def hf_origin(native: str, fmt_name: str, released: Collection[str], engine: str) -> WeightsOrigin:
+    """`weights_for` on a Hugging Face engine, from plain values (the recommender's screen has
+    index rows, not cards): the checkpoint's format, the format planned, the formats of the
+    vendor's quantized releases."""
     if fmt_name == native or (native == "bf16" and fmt_name == "fp16"):
-        return Weights("as-released", model.id)
-    if fmt_name in model.quantized:
-        return Weights("official", model.quantized[fmt_name])
-    if online_quant(model, engine, fmt_name):
-        return Weights("engine-quantized", model.id)
-    return Weights("none", None)
+        return "as-released"
+    if fmt_name in released:
+        return "official"
+    if native in SIXTEEN_BIT and fmt_name in ONLINE_QUANT.get(engine, {}):
+        return "engine-quantized"
+    return "none"

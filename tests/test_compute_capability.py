@@ -13,7 +13,7 @@ from llmpick.cli import app
 from llmpick.engines import Engine, emulates, refuses, rocm_fp8, usable
 from llmpick.errors import CatalogError
 from llmpick.hardware import parse_gpu_spec
-from llmpick.scoring import Failure, no_format
+from llmpick.scoring import Failure, Request, no_format
 
 
 @pytest.fixture(scope="module")
@@ -87,11 +87,16 @@ class TestRefuses:
         assert refuses(Engine.VLLM, "awq", mi250, "online") is None
 
     def test_no_format_names_the_capability_where_known(self, cat: Catalog) -> None:
-        assert no_format(parse_gpu_spec(cat, "1xT4"), Engine.SGLANG) == Failure(
+        sglang = Request(engine=Engine.SGLANG)
+        assert no_format(parse_gpu_spec(cat, "1xT4"), sglang) == Failure(
             "fit", "sglang loads none of its formats on NVIDIA T4 (compute capability 7.5)"
         )
-        assert no_format(parse_gpu_spec(cat, "1xA10G"), Engine.SGLANG) == Failure(
+        assert no_format(parse_gpu_spec(cat, "1xA10G"), sglang) == Failure(
             "fit", "sglang loads none of its formats"
+        )
+        official = Request(engine=Engine.SGLANG, official_weights=True)
+        assert no_format(parse_gpu_spec(cat, "1xA10G"), official) == Failure(
+            "fit", "sglang loads none of its formats with official weights"
         )
 
 

@@ -97,10 +97,11 @@ class TestRowsSizeLikeThePlanner:
         assert contenders([]) == []
 
 
-# Every hardware x use case x language, with the engine and the number of places cycling.
+# Every hardware x use case x language, with the engine, the number of places and
+# --weights official cycling.
 REQUESTS = [
-    (gpus, use_case, langs, engine, top)
-    for (gpus, use_case, langs), engine, top in zip(
+    (gpus, use_case, langs, engine, top, official)
+    for (gpus, use_case, langs), engine, top, official in zip(
         itertools.product(
             ("1xL4", "1xA100-80", "8xH100", "2xRTX4090", "2xV100-32", "1xT4"),
             ("chat", "code", "edge", "multimodal", "long-context"),
@@ -108,13 +109,14 @@ REQUESTS = [
         ),
         itertools.cycle((Engine.VLLM, Engine.SGLANG, Engine.LMDEPLOY)),
         itertools.cycle((3, 10, 5, 1)),
+        itertools.cycle((False, False, True, True, True)),
         strict=False,
     )
 ]
 
 
 class TestPrunedRankingIsExact:
-    @pytest.mark.parametrize(("gpus", "use_case", "langs", "engine", "top"), REQUESTS)
+    @pytest.mark.parametrize(("gpus", "use_case", "langs", "engine", "top", "official"), REQUESTS)
     def test_builtin(
         self,
         cat: Catalog,
@@ -123,16 +125,22 @@ class TestPrunedRankingIsExact:
         langs: frozenset[str],
         engine: Engine,
         top: int,
+        official: bool,
     ) -> None:
         hw = parse_gpu_spec(cat, gpus)
-        req = Request(languages=langs, use_case=use_case, engine=engine, top=top)
+        req = Request(
+            languages=langs, use_case=use_case, engine=engine, top=top, official_weights=official
+        )
         fast = recommend(cat, hw, req).model_dump(mode="json")
         assert fast == recommend(cat, hw, req, exhaustive=True).model_dump(mode="json")
 
-    @pytest.mark.parametrize(("gpus", "use_case"), [("1xL4", "chat"), ("8xH100", "code")])
-    def test_synthetic(self, synthetic: Catalog, gpus: str, use_case: str) -> None:
+    @pytest.mark.parametrize(
+        ("gpus", "use_case", "official"),
+        [("1xL4", "chat", False), ("8xH100", "code", False), ("1xL4", "chat", True)],
+    )
+    def test_synthetic(self, synthetic: Catalog, gpus: str, use_case: str, official: bool) -> None:
         hw = parse_gpu_spec(synthetic, gpus)
-        req = Request(use_case=use_case)
+        req = Request(use_case=use_case, official_weights=official)
         fast = recommend(synthetic, hw, req).model_dump(mode="json")
         assert fast == recommend(synthetic, hw, req, exhaustive=True).model_dump(mode="json")
         assert len(fast["recommendations"]) == 10

@@ -101,3 +101,64 @@ def test_a_top_pick_without_official_weights_says_so(runner: CliRunner) -> None:
 def test_no_dagger_and_no_legend_line_when_every_pick_has_weights(runner: CliRunner) -> None:
     out = runner.invoke(app, ["recommend", "--gpu", "8xH100"], env={"COLUMNS": "80"}).stdout
     assert "\u2020" not in out
+
+
+class TestOfficialWeightsOnly:
+    ARGS = [*ARGS, "--weights", "official"]
+
+    def test_only_formats_with_official_weights_rank(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, [*self.ARGS, "-f", "json"])
+        assert result.exit_code == 0
+        doc = json.loads(result.stdout)
+        assert doc["constraints"]["weights"] == "official"
+        picks = [(r["model"], r["quant"], r["weights"]) for r in doc["recommendations"]]
+        assert picks[:4] == [
+            ("Qwen/Qwen2.5-72B-Instruct", "gptq-int4", "official"),
+            ("Qwen/Qwen3-32B", "fp8", "official"),
+            ("Qwen/Qwen2.5-32B-Instruct", "fp8", "engine-quantized"),
+            ("Qwen/Qwen3-14B", "bf16 (as released)", "as-released"),
+        ]
+        assert all(weights != "none" for _, _, weights in picks)
+        # Llama 3.3 70B fits one A100 only as a 4-bit quantization Meta never published.
+        reasons = {e["model"]: e["reason"] for e in doc["excluded"] if e["constraint"] == "fit"}
+        assert reasons["meta-llama/Llama-3.3-70B-Instruct"] == (
+            "does not fit on 1x NVIDIA A100 SXM4 80GB at 8,192 tokens in any format vllm loads "
+            "with official weights (smallest: fp8 needs 77.9 GB per GPU, the budget is 76.6 GB)"
+        )
+        assert doc["passed"] == 36
+
+    def test_any_is_the_default(self, runner: CliRunner) -> None:
+        doc = json.loads(runner.invoke(app, [*ARGS, "-f", "json"]).stdout)
+        assert doc["constraints"]["weights"] == "any"
+        assert doc["passed"] == 39
+
+    def test_the_table_and_markdown_name_the_constraint(self, runner: CliRunner) -> None:
+        table = runner.invoke(app, self.ARGS, env={"COLUMNS": "200"}).stdout
+        caption = [line.rstrip() for line in table.splitlines() if "the default" in line]
+        assert caption == ["(possibly with conditions) (the default); official weights only"]
+        md = runner.invoke(app, [*self.ARGS, "-f", "markdown"]).stdout
+        assert "languages fr, official weights only.\n" in md
+
+    def test_ollama_takes_the_types_it_can_make(self, runner: CliRunner) -> None:
+        # Q6_K of Qwen3.5 27B has no official file; Ollama makes Q4_K_M from the safetensors.
+        args = ["recommend", "--gpu", "1xRTX4090", "--engine", "ollama", "-f", "json"]
+        anyw = json.loads(runner.invoke(app, args).stdout)["recommendations"][0]
+        official = json.loads(runner.invoke(app, [*args, "--weights", "official"]).stdout)
+        top = official["recommendations"][0]
+        assert (anyw["model"], anyw["quant"], anyw["weights"]) == (
+            "Qwen/Qwen3.5-27B",
+            "Q6_K",
+            "none",
+        )
+        assert (top["model"], top["quant"], top["weights"], top["weights_repo"]) == (
+            "Qwen/Qwen3.5-27B",
+            "Q4_K_M",
+            "engine-quantized",
+            "Qwen/Qwen3.5-27B",
+        )
+
+    def test_an_unknown_policy_exits_2(self, runner: CliRunner) -> None:
+        result = runner.invoke(app, [*ARGS, "--weights", "community"])
+        assert result.exit_code == 2
+        assert "Invalid value for '--weights'" in result.stderr
+        assert "'community' is not one of 'any', 'official'" in result.stderr

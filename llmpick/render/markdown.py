@@ -117,6 +117,7 @@ def ranking(r: Ranking) -> str:
         f"{c.context_tokens:,}, {c.engine}, {c.license}"
         + (f", languages {', '.join(c.languages)}" if c.languages else "")
         + (f", region {c.region}" if c.region else "")
+        + (", official weights only" if c.weights == "official" else "")
         + ".\n"
     )
     body = table(

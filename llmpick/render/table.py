@@ -219,6 +219,8 @@ def _caption(r: Ranking) -> str:
         parts.append("input " + ", ".join(c.modalities))
     if c.min_tokens_per_s:
         parts.append(f">= {c.min_tokens_per_s:g} tokens/s")
+    if c.weights == "official":
+        parts.append("official weights only")
     why = " (--format json lists each model and why)" if r.excluded else ""
     return "; ".join(parts) + f"\n{ranking_counts(r)}{why}"
 
