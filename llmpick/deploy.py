@@ -24,6 +24,8 @@ from llmpick.quant import (
 )
 from llmpick.records import DeployLayout, Deployment, DeployStep, FlagNote, ModelCard
 from llmpick.weights import (
+    OLLAMA_CONVERT_SOURCE,
+    OLLAMA_CONVERTS,
     OLLAMA_QUANTIZE,
     ONLINE_QUANT,
     SIXTEEN_BIT,
@@ -874,7 +876,13 @@ def _ollama(
                 argv=("ollama", "create", name, "--quantize", quant, "-f", "Modelfile"),
             )
         )
-        b.notes.append("ollama create imports Llama, Mistral, Gemma and Phi3 architectures")
+        b.notes.append(
+            f"ollama create converts only the {len(OLLAMA_CONVERTS)} config.json architectures "
+            f"its converter lists ({OLLAMA_CONVERT_SOURCE}; docs/deploy.md), such as "
+            "LlamaForCausalLM, Qwen2ForCausalLM and Gemma3ForConditionalGeneration, but not "
+            "Qwen3ForCausalLM, Qwen3MoeForCausalLM or MistralForCausalLM: check `architectures` "
+            "in the checkpoint's config.json"
+        )
         return
     if repo in (model.id, model.ollama_tag):
         raise DeployError(

@@ -556,7 +556,7 @@ def _recommendation(
         params=human_params(model.params_total_b)
         + (f" ({human_params(model.params_active_b)} active)" if model.params_active_b else ""),
         reasons=tuple(reasons),
-        caveats=tuple(_caveats(catalog, c, qm, weights)),
+        caveats=tuple(_caveats(catalog, c, qm, weights, req.engine)),
         terms=c.terms,
     )
 
@@ -573,12 +573,21 @@ def _quality_reason(c: Candidate, qm: QualityModel, use_case: str) -> str:
     return f"quality {c.quality:.0f}th percentile for {use_case}: {shown}"
 
 
-def _caveats(catalog: Catalog, c: Candidate, qm: QualityModel, weights: Weights) -> list[str]:
+def _caveats(
+    catalog: Catalog, c: Candidate, qm: QualityModel, weights: Weights, engine: Engine
+) -> list[str]:
     out = []
+    fmt = c.planner.format.name
     if weights.origin == "none":
         out.append(
-            f"{c.model.vendor} published no {c.planner.format.name} weights of {c.model.name}: "
+            f"{c.model.vendor} published no {fmt} weights of {c.model.name}: "
             "serve a quantization you trust (llmpick deploy --repo)"
+        )
+    elif weights.origin == "engine-quantized" and engine == Engine.OLLAMA:
+        out.append(
+            f"no official {fmt} GGUF file: `ollama create --quantize` makes it from the "
+            "safetensors, if Ollama's converter lists the checkpoint's architecture "
+            "(docs/deploy.md)"
         )
     for lic in catalog.licenses_of(c.model):
         out += license_caveats(lic, c.model)

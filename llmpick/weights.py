@@ -22,6 +22,30 @@ ONLINE_QUANT: dict[str, dict[str, str]] = {
 }
 # The types `ollama create --quantize` makes from safetensors (Ollama's docs/import.mdx).
 OLLAMA_QUANTIZE = ("q8_0", "q4_k_s", "q4_k_m")
+# The config.json `architectures` `ollama create` converts from safetensors: the switch in
+# LoadModelMetadata, convert/convert.go of ollama v0.33.0-rc2 (commit fb30760); anything else
+# stops with 'unsupported architecture'. Qwen3ForCausalLM, Qwen3MoeForCausalLM and
+# MistralForCausalLM are not among them. The catalog does not record each checkpoint's class, so
+# deploy names the list instead of deciding.
+OLLAMA_CONVERTS = (
+    "BertModel", "CohereForCausalLM", "DeepseekOCRForCausalLM", "DeepseekV3ForCausalLM",
+    "Gemma2ForCausalLM", "Gemma3ForCausalLM", "Gemma3ForConditionalGeneration", "Gemma3TextModel",
+    "Gemma3nForConditionalGeneration", "Gemma4ForCausalLM", "Gemma4ForConditionalGeneration",
+    "GemmaForCausalLM", "Glm4MoeLiteForCausalLM", "GlmOcrForConditionalGeneration",
+    "GptOssForCausalLM", "LagunaForCausalLM", "Lfm2ForCausalLM", "Lfm2MoeForCausalLM",
+    "Lfm2VlForConditionalGeneration", "Llama4ForConditionalGeneration", "LlamaForCausalLM",
+    "Ministral3ForCausalLM", "Mistral3ForConditionalGeneration", "MixtralForCausalLM",
+    "MllamaForConditionalGeneration", "NemotronHForCausalLM", "NemotronH_Nano_Omni_Reasoning_V3",
+    "NemotronH_Nano_VL_V2", "NomicBertMoEModel", "NomicBertModel", "Olmo3ForCausalLM",
+    "Phi3ForCausalLM", "Qwen2ForCausalLM", "Qwen2_5_VLForConditionalGeneration",
+    "Qwen3NextForCausalLM", "Qwen3VLForConditionalGeneration",
+    "Qwen3VLMoeForConditionalGeneration", "Qwen3_5ForConditionalGeneration",
+    "Qwen3_5MoeForConditionalGeneration",
+)  # fmt: skip
+OLLAMA_CONVERT_SOURCE = (
+    "https://github.com/ollama/ollama/blob/fb30760996871fa9460115c753afd2c60d4ab0f7/"
+    "convert/convert.go"
+)
 GGUF_ENGINES = ("llama.cpp", "ollama")
 SIXTEEN_BIT = ("bf16", "fp16")
 

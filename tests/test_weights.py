@@ -162,3 +162,37 @@ class TestOfficialWeightsOnly:
         assert result.exit_code == 2
         assert "Invalid value for '--weights'" in result.stderr
         assert "'community' is not one of 'any', 'official'" in result.stderr
+
+
+class TestOllamaImport:
+    def test_the_converter_list_is_the_one_read(self) -> None:
+        from llmpick.weights import OLLAMA_CONVERTS
+
+        assert len(OLLAMA_CONVERTS) == len(set(OLLAMA_CONVERTS)) == 39
+        for found in ("LlamaForCausalLM", "Qwen2ForCausalLM", "Qwen3_5ForConditionalGeneration"):
+            assert found in OLLAMA_CONVERTS
+        for missing in ("Qwen3ForCausalLM", "Qwen3MoeForCausalLM", "MistralForCausalLM"):
+            assert missing not in OLLAMA_CONVERTS
+
+    def test_deploy_names_the_converter_limit(self, runner: CliRunner) -> None:
+        args = ["deploy", "llama-3.1-8b", "--gpu", "1xRTX4090", "--engine", "ollama"]
+        doc = json.loads(runner.invoke(app, [*args, "--quant", "q4_k_m", "-f", "json"]).stdout)
+        assert doc["steps"][2]["argv"][:4] == ["ollama", "create", "llama-3-1-8b-instruct",
+                                               "--quantize"]  # fmt: skip
+        assert doc["notes"][0] == (
+            "ollama create converts only the 39 config.json architectures its converter lists "
+            "(https://github.com/ollama/ollama/blob/fb30760996871fa9460115c753afd2c60d4ab0f7/"
+            "convert/convert.go; docs/deploy.md), such as LlamaForCausalLM, Qwen2ForCausalLM and "
+            "Gemma3ForConditionalGeneration, but not Qwen3ForCausalLM, Qwen3MoeForCausalLM or "
+            "MistralForCausalLM: check `architectures` in the checkpoint's config.json"
+        )
+
+    def test_recommend_caveats_an_ollama_import(self, runner: CliRunner) -> None:
+        args = ["recommend", "--gpu", "1xRTX4090", "--engine", "ollama", "--weights", "official"]
+        top = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)["recommendations"][0]
+        assert top["weights"] == "engine-quantized"
+        assert top["caveats"][0] == (
+            "no official Q4_K_M GGUF file: `ollama create --quantize` makes it from the "
+            "safetensors, if Ollama's converter lists the checkpoint's architecture "
+            "(docs/deploy.md)"
+        )
