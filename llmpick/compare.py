@@ -12,6 +12,7 @@ from llmpick.quant import format_label
 from llmpick.records import CompareRow, Comparison, ModelCard
 from llmpick.scoring import Failure, Request, best_fit, request_context
 from llmpick.terms import license_flags
+from llmpick.weights import weights_for
 
 # More languages than this are a count: 119 codes side by side compare nothing (`show` has them).
 LISTED_LANGUAGES = 16
@@ -147,17 +148,20 @@ def _hardware_rows(catalog: Catalog, models: list[ModelCard], hw: Hardware) -> l
     req = Request(license=LicenseSpec(mode="any"), engine=engine)
     qm = fit_quality(catalog.models, req.use_case)
     fmt_row: list[str | None] = []
+    weights_row: list[str | None] = []
     mem_row: list[str | None] = []
     tps_row: list[str | None] = []
     for m in models:
         cand = best_fit(m, hw, req, qm)
         if isinstance(cand, Failure):
             fmt_row.append("does not fit")
+            weights_row.append(None)
             mem_row.append(cand.reason)
             tps_row.append(None)
             continue
         context = request_context(m, req)
         fmt_row.append(format_label(cand.planner.format.name, cand.planner.fmt is None))
+        weights_row.append(_weights(m, cand.planner.format.name, engine))
         mem_row.append(
             f"{cand.per_gpu_gb:.1f} of {cand.available_gb:.1f} GB per GPU at {context:,}"
         )
@@ -165,9 +169,20 @@ def _hardware_rows(catalog: Catalog, models: list[ModelCard], hw: Hardware) -> l
     label = f"{hw.label}, {engine}"
     return [
         CompareRow(section=label, label="best format that fits", values=tuple(fmt_row)),
+        CompareRow(section=label, label="weights from", values=tuple(weights_row)),
         CompareRow(section=label, label="memory", values=tuple(mem_row)),
         CompareRow(section=label, label="est. decode tokens/s", values=tuple(tps_row)),
     ]
+
+
+def _weights(model: ModelCard, fmt_name: str, engine: Engine) -> str:
+    """Where the planned format's weights come from (recommend's `weights`, in words)."""
+    origin, repo = weights_for(model, fmt_name, engine)
+    if origin == "none":
+        return "no official release (deploy --repo)"
+    if origin == "engine-quantized":
+        return f"{repo}, quantized by {engine} at load time"
+    return str(repo)
 
 
 def _languages(model: ModelCard) -> str:

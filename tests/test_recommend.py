@@ -447,6 +447,7 @@ class TestCompareCommand:
         assert result.exit_code == 0
         rows = {r["label"]: r["values"] for r in json.loads(result.stdout)["rows"]}
         assert rows["best format that fits"] == ["fp8", "gptq-int4"]  # 70B fp8 needs 77.9 > 76.6
+        assert rows["weights from"] == ["Qwen/Qwen3-32B-FP8", "no official release (deploy --repo)"]
         table = runner.invoke(app, args[:-2])
         assert table.exit_code == 0 and "Comparison on 1x NVIDIA H100" in table.stdout
 
@@ -463,6 +464,13 @@ class TestCompareCommand:
             "1x Apple M3 Max (16-core CPU / 40-core GPU, 128GB), llama.cpp",
             ["Q8_0", "Q6_K"],
         )
+        # Meta published no GGUF; Qwen's GGUF repository is not recorded as lacking Q6_K.
+        assert fit_rows("M3-Max-128")["weights from"][1] == [
+            "no official release (deploy --repo)",
+            "Qwen/Qwen2.5-72B-Instruct-GGUF",
+        ]
+        h100_fp8 = fit_rows("2xH100")["weights from"][1]
+        assert h100_fp8[1] == "Qwen/Qwen2.5-72B-Instruct, quantized by vllm at load time"
 
     def test_table_fits_five_models_in_80_columns(self, runner: CliRunner) -> None:
         models = ["llama3.3:70b", "qwen2.5:72b", "gpt-oss-120b", "deepseek-r1", "phi-4"]
