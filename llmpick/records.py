@@ -871,6 +871,8 @@ class Explanation(Record):
     reason: str | None
     score: float | None
     quant: str | None
+    weights: WeightsOrigin | None = Field(None, description="As in a recommendation.")
+    weights_repo: str | None = None
     terms: tuple[ScoreTerm, ...]
     theta: float | None
     evidence: tuple[Evidence, ...]

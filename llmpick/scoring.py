@@ -631,6 +631,7 @@ def explain(catalog: Catalog, hw: Hardware, req: Request, model: ModelCard) -> E
         for o in qm.observations(model)
     )
     theta = qm.theta.get(model.id)
+    weights = weights_for(model, cand.planner.format.name, req.engine) if cand else None
     return Explanation(
         model=model.id,
         excluded=failure is not None,
@@ -638,6 +639,8 @@ def explain(catalog: Catalog, hw: Hardware, req: Request, model: ModelCard) -> E
         reason=failure.reason if failure else None,
         score=round(cand.score, 2) if cand else None,
         quant=cand.planner.format.name if cand else None,
+        weights=weights.origin if weights else None,
+        weights_repo=weights.repo if weights else None,
         terms=cand.terms if cand else (),
         theta=round(theta, 3) if theta is not None else None,
         evidence=evidence,

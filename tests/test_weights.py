@@ -196,3 +196,30 @@ class TestOllamaImport:
             "safetensors, if Ollama's converter lists the checkpoint's architecture "
             "(docs/deploy.md)"
         )
+
+
+class TestExplain:
+    def test_json_and_title_say_where_the_weights_come_from(self, runner: CliRunner) -> None:
+        args = ["recommend", "--gpu", "1xA100-80", "--explain"]
+        qwen = json.loads(runner.invoke(app, [*args, "qwen2.5-72b", "-f", "json"]).stdout)
+        assert (qwen["quant"], qwen["weights"], qwen["weights_repo"]) == (
+            "gptq-int4", "official", "Qwen/Qwen2.5-72B-Instruct-GPTQ-Int4"
+        )  # fmt: skip
+        wide = {"COLUMNS": "200"}
+        llama = runner.invoke(app, [*args, "llama-3.3-70b"], env=wide).stdout.splitlines()[0]
+        assert llama.rstrip() == (
+            "Score of meta-llama/Llama-3.3-70B-Instruct as gptq-int4 (no official weights: "
+            "deploy --repo)"
+        )
+        title = runner.invoke(app, [*args, "qwen2.5-72b"], env=wide).stdout.splitlines()[0]
+        assert title.rstrip() == (
+            "Score of Qwen/Qwen2.5-72B-Instruct as gptq-int4 (weights: "
+            "Qwen/Qwen2.5-72B-Instruct-GPTQ-Int4)"
+        )
+
+    def test_an_excluded_model_has_none(self, runner: CliRunner) -> None:
+        args = ["recommend", "--gpu", "1xA100-80", "--weights", "official", "--explain"]
+        doc = json.loads(runner.invoke(app, [*args, "llama-3.3-70b", "-f", "json"]).stdout)
+        assert (doc["excluded"], doc["constraint"], doc["weights"], doc["weights_repo"]) == (
+            True, "fit", None, None
+        )  # fmt: skip

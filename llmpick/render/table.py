@@ -358,7 +358,11 @@ def explanation(e: Explanation) -> Group:
     if e.excluded:
         items.append(Text(f"{e.model} is excluded by the {e.constraint} filter: {e.reason}"))
     else:
-        terms = Table(title=f"Score of {e.model} as {e.quant}", title_justify="left")
+        source = {"none": "no official weights: deploy --repo", None: None}.get(
+            e.weights, f"weights: {e.weights_repo}"
+        )
+        title = f"Score of {e.model} as {e.quant}" + (f" ({source})" if source else "")
+        terms = Table(title=escape(title), title_justify="left")
         terms.add_column("term")
         terms.add_column("points", justify="right")
         terms.add_column("how", overflow="fold")
