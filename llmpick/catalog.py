@@ -437,7 +437,7 @@ def _check_gpu_names(catalog: Catalog, where: dict[str, Path]) -> None:
 
 
 CACHE_ENV = "LLMPICK_CACHE_DIR"
-CACHE_FORMAT = 6  # bump when the pickled shape changes
+CACHE_FORMAT = 7  # bump when the pickled shape changes
 CACHE_CODE = (
     "catalog.py", "records.py", "index.py", "memory.py", "params.py", "quality.py", "quant.py",
     "regions.py",

@@ -186,7 +186,7 @@ def cloud_rows(
                 continue
             gpu = cat.gpu(inst.gpu)
             if gpu.kind == "apple" or not usable(
-                size.engine, fmt.name, gpu.sm, gpu.llvm_target, model.fp8_kind
+                size.engine, fmt.name, gpu.sm, gpu.llvm_target, model.fp8_kind, model.model_type
             ):
                 continue
             # A model too big for one full-node cloud instance runs on several (2x p5.48xlarge).
@@ -450,7 +450,7 @@ def make_hardware(
     fmt = size.fmt or native_format(model)
     for gpu in cat.gpus:
         if not runs_on(engine, gpu) or not usable(
-            engine, fmt.name, gpu.sm, gpu.llvm_target, model.fp8_kind
+            engine, fmt.name, gpu.sm, gpu.llvm_target, model.fp8_kind, model.model_type
         ):
             continue
         for count in COUNTS:

@@ -29,6 +29,7 @@ from llmpick.weights import (
     OLLAMA_QUANTIZE,
     ONLINE_QUANT,
     SIXTEEN_BIT,
+    hf_origin,
     missing_gguf,
     online_quant,
     weights_for,
@@ -182,6 +183,7 @@ class Builder:
     steps: list[DeployStep] = field(default_factory=list)
     flags: list[FlagNote] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    dtype: str | None = None  # the engine's --dtype value when it casts the 16-bit checkpoint
 
     def flag(self, argv: list[str], flag: str, value: object | None, why: str) -> None:
         argv.append(flag)
@@ -451,7 +453,16 @@ def _weights(
     if opts.repo:
         b.notes.append(f"weights from {opts.repo} (given with --repo; not checked by llmpick)")
         return opts.repo, None
-    if fmt is None or effective.name == native_format(model).name:
+    native = native_format(model).name
+    if fmt is None or effective.name == native:
+        return model.id, None
+    if hf_origin(native, effective.name, (), target) == "as-released":
+        b.dtype = "float16"  # the one 16-bit cast hf_origin allows: bf16 weights served as fp16
+        b.notes.append(
+            f"the engine casts the {native} checkpoint to {effective.name} as it loads (the same "
+            "bytes); float16 overflows above 65,504, where bfloat16 does not, so compare its "
+            "answers with the checkpoint's own dtype"
+        )
         return model.id, None
     official = model.quantized.get(effective.name)
     if official:
@@ -469,7 +480,6 @@ def _weights(
         return model.id, online
     # What --quant can choose instead: the checkpoint as released, the vendor's own quantized
     # releases, and what the engine quantizes at load time (only from 16-bit weights).
-    native = native_format(model).name
     others = set(model.quantized) | (
         set(ONLINE_QUANT.get(target, {})) if native in SIXTEEN_BIT else set()
     )
@@ -569,7 +579,9 @@ def _vllm(
 def _load_flags(
     b: Builder, argv: list[str], target: Target, quant_flag: str, quant: str | None, kv: str
 ) -> None:
-    """Load-time quantization and the KV cache type, as this engine spells them."""
+    """The cast, load-time quantization and the KV cache type, as this engine spells them."""
+    if b.dtype:
+        b.flag(argv, "--dtype", b.dtype, "cast the 16-bit checkpoint to the planned format")
     if quant:
         b.flag(argv, quant_flag, quant, "quantize the 16-bit weights at load time")
     if kv in KV_FLAG[target]:
@@ -651,6 +663,8 @@ def _lmdeploy(
         0.8,
         "LMDeploy's default: 80% of the memory the weights leave goes to the KV cache",
     )
+    if b.dtype:
+        b.flag(argv, "--dtype", b.dtype, "cast the 16-bit checkpoint to the planned format")
     if fmt.name in LMDEPLOY_FORMAT and fmt.name not in ("bf16", "fp16"):
         b.flag(argv, "--model-format", LMDEPLOY_FORMAT[fmt.name], "the checkpoint's format")
     if kv in KV_FLAG[Target.LMDEPLOY]:
@@ -935,6 +949,9 @@ def _kserve(
     b.flags.append(
         FlagNote(flag="--gpu-memory-utilization", value="0.9", why="vLLM's default budget")
     )
+    if b.dtype:
+        args.append(f"--dtype={b.dtype}")
+        b.flags.append(FlagNote(flag="--dtype", value=b.dtype, why="cast the 16-bit checkpoint"))
     if quant:
         args.append(f"--quantization={quant}")
         b.flags.append(FlagNote(flag="--quantization", value=quant, why="quantize at load time"))

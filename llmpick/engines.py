@@ -95,7 +95,8 @@ def check_runs_on(engine: Engine, gpu: Gpu) -> None:
 # vLLM 0.33.0, vllm/model_executor/layers/quantization/: fp8.py 75, auto_awq.py 75,
 # auto_gptq.py 60, mxfp4.py 80. SGLang 0.5.23, sglang/srt/layers/quantization/: fp8.py 80,
 # awq/awq.py 75, gptq/gptq.py 60, mxfp4.py 80, bitsandbytes.py 70. 16-bit formats have no
-# minimum (vLLM runs bf16 checkpoints as fp16 below 8.0, the same bytes). LMDeploy 0.16 needs no
+# minimum (vLLM runs bf16 checkpoints as fp16 below 8.0, the same bytes, except the model types of
+# VLLM_NO_FLOAT16). LMDeploy 0.16 needs no
 # entry: TurboMind builds its GEMM kernels for sm70 and up (CMakeLists.txt, CUDA < 13) with
 # int4, FP8 (E4M3) and MXFP4 weights already on sm70 (src/turbomind/kernels/gemm/kernel/
 # sm70_884_4.cu, sm70_884_8.cu at 1263d5c), and no catalog GPU is older. TGI 3.3.7 runs FP8 on
@@ -127,11 +128,54 @@ VLLM_ROCM_FP8_TARGETS = ("gfx942", "gfx950")
 FP8_ENGINES = (Engine.VLLM,)
 
 
-def loads(engine: Engine, fmt: str, sm: int | None) -> bool:
+# Model types vLLM will not run in float16, "Numerical instability. Please use bfloat16 or
+# float32 instead." (_FLOAT16_NOT_SUPPORTED_MODELS in vllm/config/model.py): `--dtype float16`
+# stops with "does not support float16". With the default dtype (auto), a GPU without bfloat16
+# (compute capability below 8.0: platforms/cuda.py lists float16 and float32 only) makes vLLM
+# fall back to float32 for them (_resolve_auto_dtype), 4 bytes per weight, which llmpick does
+# not plan. Catalog models name their type in architecture.model_type.
+VLLM_NO_FLOAT16 = ("gemma2", "gemma3", "gemma3_text", "glm4", "plamo2")
+VLLM_DTYPE_SOURCE = (
+    "https://github.com/vllm-project/vllm/blob/0052a5b818980ce8a0477706aaf9f75bd5af72cd/"
+    "vllm/config/model.py"
+)
+BF16_MIN_SM = 80  # vLLM's CUDA platform: bfloat16 from compute capability 8.0
+
+
+def float16_refusal(engine: Engine, fmt: str, sm: int | None, model_type: str | None) -> str | None:
+    """Why vLLM will not run this model type in this format on a GPU of this compute capability
+    (x10), or None: its float16 rule (VLLM_NO_FLOAT16). The caller names the GPU."""
+    if engine != Engine.VLLM or model_type not in VLLM_NO_FLOAT16:
+        return None
+    if fmt == "fp16":
+        return f"vllm does not run {model_type} models in float16 (numerical instability)"
+    if sm is not None and sm < BF16_MIN_SM:
+        return (
+            f"vllm runs {model_type} models in float32 on GPUs without bfloat16 (compute "
+            "capability below 8.0), which llmpick does not plan"
+        )
+    return None
+
+
+def float16_hint(engine: Engine, fmt: str, sm: int | None, model_type: str | None) -> str | None:
+    """What to do instead when float16_refusal refuses, or None when it does not."""
+    if float16_refusal(engine, fmt, sm, model_type) is None:
+        return None
+    if sm is not None and sm < BF16_MIN_SM:
+        return (
+            "serve a GGUF with --engine llama.cpp or --engine ollama, or use GPUs with bfloat16 "
+            "(compute capability 8.0 or newer)"
+        )
+    return "serve the checkpoint in bf16 (--quant bf16), as released"
+
+
+def loads(engine: Engine, fmt: str, sm: int | None, model_type: str | None = None) -> bool:
     """Whether the engine loads this format on a GPU of this compute capability (x10; None =
-    not known, so not refused)."""
+    not known, so not refused), for a model of this config.json model_type."""
     need = MIN_COMPUTE_CAPABILITY.get(engine, {}).get(fmt)
-    return need is None or sm is None or sm >= need
+    if need is not None and sm is not None and sm < need:
+        return False
+    return float16_refusal(engine, fmt, sm, model_type) is None
 
 
 def rocm_fp8(engine: Engine, fmt: str, llvm_target: str | None, fp8_kind: str | None) -> str:
@@ -148,22 +192,36 @@ def rocm_fp8(engine: Engine, fmt: str, llvm_target: str | None, fp8_kind: str | 
 
 
 def usable(
-    engine: Engine, fmt: str, sm: int | None, llvm_target: str | None, fp8_kind: str | None
+    engine: Engine,
+    fmt: str,
+    sm: int | None,
+    llvm_target: str | None,
+    fp8_kind: str | None,
+    model_type: str | None = None,
 ) -> bool:
     """Whether a search (recommend, cost, hardware) should offer this format on this GPU: the
     engine loads it, and not through emulation."""
-    return loads(engine, fmt, sm) and rocm_fp8(engine, fmt, llvm_target, fp8_kind) == "native"
+    return (
+        loads(engine, fmt, sm, model_type)
+        and rocm_fp8(engine, fmt, llvm_target, fp8_kind) == "native"
+    )
 
 
-def refuses(engine: Engine, fmt: str, gpu: Gpu, fp8_kind: str | None) -> str | None:
+def refuses(
+    engine: Engine, fmt: str, gpu: Gpu, fp8_kind: str | None, model_type: str | None = None
+) -> str | None:
     """Why the engine will not load this format on this GPU, or None if it will. fp8_kind is the
-    model's (ModelCard.fp8_kind): it decides FP8 on AMD GPUs without FP8 kernels."""
+    model's (ModelCard.fp8_kind): it decides FP8 on AMD GPUs without FP8 kernels; model_type
+    (ModelCard.model_type) decides vLLM's float16 rule."""
     if not loads(engine, fmt, gpu.sm):
         need = MIN_COMPUTE_CAPABILITY[engine][fmt]
         return (
             f"{engine} loads {fmt} only on compute capability {need // 10}.{need % 10} or newer; "
             f"{gpu.name} is {gpu.compute_capability}"
         )
+    dtype = float16_refusal(engine, fmt, gpu.sm, model_type)
+    if dtype:
+        return dtype + (f"; {gpu.name} is {gpu.compute_capability}" if fmt != "fp16" else "")
     if rocm_fp8(engine, fmt, gpu.llvm_target, fp8_kind) != "refused":
         return None
     where = f"{gpu.name} ({gpu.llvm_target})"

@@ -52,6 +52,7 @@ class Row(NamedTuple):
     native_dtype: Dtype
     native_dtype_scope: str
     fp8_kind: str | None
+    model_type: str | None
     quantized: tuple[str, ...]  # the formats of the vendor's quantized releases
     dims: Dims
     counts: SlotCounts
@@ -80,6 +81,7 @@ def row_of(model: ModelCard, shared: dict[object, object] | None = None) -> Row:
         native_dtype=model.native_dtype,
         native_dtype_scope=model.native_dtype_scope,
         fp8_kind=model.fp8_kind,
+        model_type=model.model_type,
         quantized=one(tuple(model.quantized)),
         dims=dims_of(model.architecture),
         counts=slot_counts(model.architecture),

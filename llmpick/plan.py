@@ -13,6 +13,7 @@ from llmpick.engines import (
     TP_SYNC_S_PER_LAYER,
     Engine,
     emulates,
+    float16_hint,
     refuses,
     usable,
     why_not_runs,
@@ -95,11 +96,12 @@ def default_gguf_format(model: ModelCard, engine: Engine) -> Format:
 def check_loads(model: ModelCard, engine: Engine, fmt: Format, hw: Hardware) -> None:
     """Refuse a format the engine will not load on these GPUs (below its compute capability,
     or FP8 scaled in a way its kernels for these GPUs do not take)."""
-    refused = refuses(engine, fmt.name, hw.gpu, model.fp8_kind)
+    refused = refuses(engine, fmt.name, hw.gpu, model.fp8_kind, model.model_type)
     if refused:
         raise UsageError(
             refused,
-            hint=f"pick --quant from what {engine} loads there (`llmpick plan {model.id} --gpu "
+            hint=float16_hint(engine, fmt.name, hw.gpu.sm, model.model_type)
+            or f"pick --quant from what {engine} loads there (`llmpick plan {model.id} --gpu "
             f"{hw.spec()} --engine {engine}` lists them), or use newer GPUs",
         )
 
@@ -125,9 +127,10 @@ def make_plan(model: ModelCard, hw: Hardware, opts: PlanOptions) -> Plan:
     not_run = why_not_runs(opts.engine, hw.product)
     if not_run:
         warnings.append(f"--engine {opts.engine} {not_run[0]}; {not_run[1]}")
-    refused = refuses(opts.engine, planner.format.name, hw.gpu, model.fp8_kind)
+    refused = refuses(opts.engine, planner.format.name, hw.gpu, model.fp8_kind, model.model_type)
     if refused:
-        warnings.append(f"{refused}: pick --quant from the formats listed")
+        instead = float16_hint(opts.engine, planner.format.name, hw.gpu.sm, model.model_type)
+        warnings.append(f"{refused}: {instead or 'pick --quant from the formats listed'}")
     emulated = emulates(opts.engine, planner.format.name, hw.gpu, model.fp8_kind)
     if emulated:
         warnings.append(emulated)
@@ -356,7 +359,7 @@ def format_rows(
     gpu = hw.gpu
     for fmt in formats_for(model, engine):
         name = (fmt or native_format(model)).name
-        if not usable(engine, name, gpu.sm, gpu.llvm_target, model.fp8_kind):
+        if not usable(engine, name, gpu.sm, gpu.llvm_target, model.fp8_kind, model.model_type):
             continue
         planner = Planner.build(model, hw, fmt, engine, kv_dtype)
         est = planner.estimate(context, batch)

@@ -144,6 +144,12 @@ class Architecture(Record):
     encoder_params_b: float = Field(
         0.0, ge=0, description="Vision/audio encoder parameters included in params_total_b."
     )
+    model_type: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9_]+$",
+        description="config.json's model_type, where an engine decides by it (vLLM runs some "
+        "types in no float16); unset means not recorded.",
+    )
     source: SourceRef
 
     @model_validator(mode="after")
@@ -313,6 +319,8 @@ class ModelFacts(Protocol):
     def native_dtype_scope(self) -> str: ...
     @property
     def fp8_kind(self) -> str | None: ...
+    @property
+    def model_type(self) -> str | None: ...
 
 
 class ModelCard(Record):
@@ -451,6 +459,10 @@ class ModelCard(Record):
         if self.fp8_scaling is not None:
             return self.fp8_scaling.kind
         return None if self.has_fp8_checkpoint else "online"
+
+    @property
+    def model_type(self) -> str | None:
+        return self.architecture.model_type
 
     def resolve(self, ref: str) -> str:
         """The URL a source reference stands for."""

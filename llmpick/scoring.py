@@ -12,7 +12,7 @@ from typing import NamedTuple
 from llmpick import languages as lang_names
 from llmpick.catalog import Catalog
 from llmpick.describe import human_params
-from llmpick.engines import Engine, check_runs_on, usable
+from llmpick.engines import Engine, check_runs_on, float16_refusal, usable
 from llmpick.hardware import Hardware
 from llmpick.index import HF_ENGINES, Row, contenders, lightest
 from llmpick.index import sizing as index_sizing
@@ -252,13 +252,20 @@ def serving_formats(model: ModelFacts, engine: Engine, gpu: Gpu) -> list[Format 
     through emulation, except bitsandbytes NF4 where a 4-bit AWQ or GPTQ is available (NF4 is a
     QLoRA format; servers run 4-bit as AWQ/GPTQ)."""
     return list(
-        _serving_formats(model.native_dtype, engine, gpu.sm, gpu.llvm_target, model.fp8_kind)
+        _serving_formats(
+            model.native_dtype, engine, gpu.sm, gpu.llvm_target, model.fp8_kind, model.model_type
+        )
     )
 
 
 @cache
 def _serving_formats(
-    native_dtype: Dtype, engine: Engine, sm: int | None, target: str | None, fp8: str | None
+    native_dtype: Dtype,
+    engine: Engine,
+    sm: int | None,
+    target: str | None,
+    fp8: str | None,
+    model_type: str | None,
 ) -> tuple[Format | None, ...]:
     formats = formats_for_dtype(native_dtype, engine)
     names = {f.name for f in formats if f is not None}
@@ -267,7 +274,7 @@ def _serving_formats(
         f
         for f in formats
         if (f is None or f.name != "nf4" or not names & {"awq", "gptq-int4"})
-        and usable(engine, f.name if f else native, sm, target, fp8)
+        and usable(engine, f.name if f else native, sm, target, fp8, model_type)
     )
 
 
@@ -284,9 +291,12 @@ def official_formats(
 OFFICIAL = " with official weights"
 
 
-def no_format(hw: Hardware, req: Request) -> Failure:
+def no_format(hw: Hardware, req: Request, model_type: str | None = None) -> Failure:
     """The engine loads none of the model's formats (on these GPUs)."""
     where = f" on {hw.gpu.name} (compute capability {hw.gpu.compute_capability})"
+    dtype = float16_refusal(req.engine, "bf16", hw.gpu.sm, model_type)
+    if dtype:
+        return Failure("fit", f"{dtype}; {hw.gpu.name} is {hw.gpu.compute_capability}")
     official = OFFICIAL if req.official_weights else ""
     return Failure(
         "fit", f"{req.engine} loads none of its formats{official}" + (where if hw.gpu.sm else "")
@@ -342,7 +352,7 @@ def best_fit(model: ModelCard, hw: Hardware, req: Request, qm: QualityModel) -> 
             f"below --min-tps {req.min_tps:g}",
         )
     if smallest is None:
-        return no_format(hw, req)
+        return no_format(hw, req, model.model_type)
     return not_fitting(hw, context, req, smallest)
 
 
@@ -352,12 +362,12 @@ _Contender = tuple[Format | None, float, str]  # a format, its bits per weight a
 @dataclass
 class _ScreenMemo:
     """Per-run memos of the screen: layouts by attention heads; by (native dtype, scope, FP8
-    scaling, and with --weights official the vendor's quantized formats), the formats that can
-    be the lightest, with their bits and scope."""
+    scaling, model type, and with --weights official the vendor's quantized formats), the
+    formats that can be the lightest, with their bits and scope."""
 
     layouts: dict[int, Layout] = field(default_factory=dict)
-    formats: dict[tuple[Dtype, str, str | None, tuple[str, ...]], list[_Contender]] = field(
-        default_factory=dict
+    formats: dict[tuple[Dtype, str, str | None, str | None, tuple[str, ...]], list[_Contender]] = (
+        field(default_factory=dict)
     )
 
 
@@ -367,7 +377,7 @@ def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure |
     on the format."""
     context = request_context(row, req)
     released = row.quantized if req.official_weights else ()
-    key = (row.native_dtype, row.native_dtype_scope, row.fp8_kind, released)
+    key = (row.native_dtype, row.native_dtype_scope, row.fp8_kind, row.model_type, released)
     formats = memo.formats.get(key)
     if formats is None:
         serving = serving_formats(row, req.engine, hw.gpu)
@@ -385,7 +395,7 @@ def screen(row: Row, hw: Hardware, req: Request, memo: _ScreenMemo) -> Failure |
             ]
         )
     if not formats:
-        return no_format(hw, req)
+        return no_format(hw, req, row.model_type)
     layout = memo.layouts.get(row.dims.heads)
     if layout is None:
         layout = memo.layouts[row.dims.heads] = layout_for(row.dims.heads, hw, req.engine)
