@@ -160,6 +160,8 @@ def _arch_facts(model: ModelCard) -> list[Fact]:
         rows.append(("MLP", "plain (2 matrices, not gated)"))
     if arch.encoder_params_b:
         rows.append(("encoder params", human_params(arch.encoder_params_b)))
+    if arch.model_type:
+        rows.append(("config model_type", arch.model_type))
     return [Fact("architecture", label, value, src) for label, value in rows]
 
 

@@ -48,6 +48,16 @@ class TestCatalog:
         rows = {r.id: r.model_type for r in cat.index.rows if r.model_type}
         assert rows == typed  # the recommender's index carries it
 
+    def test_show_prints_it_with_the_config_source(self, runner: CliRunner) -> None:
+        table = runner.invoke(app, ["show", "gemma-3-1b", "-f", "json"]).stdout
+        assert json.loads(table)["architecture"]["model_type"] == "gemma3_text"
+        out = runner.invoke(app, ["show", "gemma-3-1b", "-f", "markdown"]).stdout
+        assert (
+            "| architecture | config model_type | gemma3_text | "
+            "[source](https://huggingface.co/google/gemma-3-1b-it/blob/main/config.json) |"
+        ) in out
+        assert "config model_type" not in runner.invoke(app, ["show", "qwen3-8b"]).stdout
+
     def test_a_model_type_is_config_json_spelling(self, tmp_path: Path) -> None:
         card = load_catalog().find_model("gemma-3-4b").model_dump(mode="json", exclude_none=True)
         card["architecture"]["model_type"] = "Gemma3"
