@@ -133,12 +133,9 @@ FP8_ENGINES = (Engine.VLLM,)
 # stops with "does not support float16". With the default dtype (auto), a GPU without bfloat16
 # (compute capability below 8.0: platforms/cuda.py lists float16 and float32 only) makes vLLM
 # fall back to float32 for them (_resolve_auto_dtype), 4 bytes per weight, which llmpick does
-# not plan. Catalog models name their type in architecture.model_type.
+# not plan. Catalog models name their type in architecture.model_type. Read at
+# https://github.com/vllm-project/vllm/blob/0052a5b818980ce8a0477706aaf9f75bd5af72cd/vllm/config/model.py
 VLLM_NO_FLOAT16 = ("gemma2", "gemma3", "gemma3_text", "glm4", "plamo2")
-VLLM_DTYPE_SOURCE = (
-    "https://github.com/vllm-project/vllm/blob/0052a5b818980ce8a0477706aaf9f75bd5af72cd/"
-    "vllm/config/model.py"
-)
 BF16_MIN_SM = 80  # vLLM's CUDA platform: bfloat16 from compute capability 8.0
 
 
